@@ -1,0 +1,1 @@
+"""Election Warehouse: election articles → validated DuckDB warehouse, run by Dagster."""
