@@ -9,6 +9,7 @@ nothing about elections; :mod:`pipeline.extract` gives the elements their meanin
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,6 +129,7 @@ class Article:
     """The document model of one article file."""
 
     file: str
+    sha256: str
     title: str
     year: int
     state: str
@@ -166,8 +168,12 @@ def decode_article(data: bytes, file: str) -> str:
     return text
 
 
-def parse_article(text: str, file: str) -> Article:
-    """Article text → :class:`Article`. Raises :class:`ArticleError` on a malformed layout."""
+def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
+    """Article text → :class:`Article`. Raises :class:`ArticleError` on a malformed layout.
+
+    ``sha256`` identifies the article version (the hash of the file's bytes); text
+    that did not come from a file is identified by the hash of its UTF-8 encoding.
+    """
     lines = text.split("\n")
     title_match = TITLE_PATTERN.match(clean_text(lines[0]))
     if not title_match:
@@ -215,6 +221,7 @@ def parse_article(text: str, file: str) -> Article:
             index += 1
     return Article(
         file=file,
+        sha256=sha256 or hashlib.sha256(text.encode()).hexdigest(),
         title=title,
         year=int(election["year"]),
         state=election["state"].strip(),
@@ -225,7 +232,8 @@ def parse_article(text: str, file: str) -> Article:
 
 def read_article(path: Path) -> Article:
     """Read and parse one article file; errors name the file by its name in ``raw/``."""
-    return parse_article(decode_article(path.read_bytes(), path.name), path.name)
+    data = path.read_bytes()
+    return parse_article(decode_article(data, path.name), path.name, hashlib.sha256(data).hexdigest())
 
 
 def _read_infobox(lines: list[str], index: int, infobox: dict[str, InfoboxValue]) -> int:

@@ -92,7 +92,7 @@ class ElectionTables:
 COLUMNS: dict[str, dict[str, str]] = {
     "elections": {
         "file": "string", "line": "int64", "year": "int64", "state": "string",
-        "state_po": "string", "state_fips": "string", "title": "string",
+        "state_po": "string", "state_fips": "string", "sha256": "string", "title": "string",
         "election_date": "datetime64[s]", "electoral_votes": "Int64", "total_votes": "int64",
         "total_pct": "Float64", "turnout_pct": "Float64", "turnout_basis": "string",
         "previous_year": "Int64", "next_year": "Int64",
@@ -311,6 +311,7 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
         "line": 1,
         "state": state.name,
         "state_fips": state.fips,
+        "sha256": article.sha256,
         "title": article.title,
         "election_date": _election_date(article),
         "previous_year": _infobox_year(article, "Previous Year"),
