@@ -35,7 +35,9 @@ class ArticleError(ValueError):
     where the fault is; callers never need a traceback to find it.
     """
 
-    def __init__(self, file: str, message: str, section: str | None = None, line: int | None = None):
+    def __init__(
+        self, file: str, message: str, section: str | None = None, line: int | None = None
+    ):
         self.file = file
         self.section = section
         self.line = line
@@ -233,7 +235,9 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
 def read_article(path: Path) -> Article:
     """Read and parse one article file; errors name the file by its name in ``raw/``."""
     data = path.read_bytes()
-    return parse_article(decode_article(data, path.name), path.name, hashlib.sha256(data).hexdigest())
+    return parse_article(
+        decode_article(data, path.name), path.name, hashlib.sha256(data).hexdigest()
+    )
 
 
 def _read_infobox(lines: list[str], index: int, infobox: dict[str, InfoboxValue]) -> int:

@@ -28,17 +28,23 @@ NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 RESULTS_HEADING = re.compile(r"^(?:results|general election|statewide results?)\b", re.I)
 COUNTY_HEADING = re.compile(
     r"\bby (?:county|parish|borough|county[- ]equivalent|county and independent city"
-    r"|municipality|census area|city)", re.I
+    r"|municipality|census area|city)",
+    re.I,
 )
 COUNTY_FIRST_HEADER = re.compile(
     r"^(?:county|parish|borough|county[- ]equivalent|county or equivalent|county/city"
-    r"|city/county|municipality|census area|jurisdiction)s?$", re.I
+    r"|city/county|municipality|census area|jurisdiction)s?$",
+    re.I,
 )
 DISTRICT_HEADING = re.compile(r"\bby congressional district\b", re.I)
 ELECTORS_HEADING = re.compile(r"\belectors?\b|\belectoral college\b", re.I)
 PREDICTIONS_HEADING = re.compile(r"\bpredictions?\b", re.I)
-FLIP_HEADING = re.compile(r"^(?:counties|parishes|boroughs) that flipped from (?P<from>.+?) to (?P<to>.+)$", re.I)
-FLIP_ITEM = re.compile(r"^(?P<county>.+?)(?:\s*\(Largest (?:city|town|community): (?P<city>[^)]*)\))?$", re.I)
+FLIP_HEADING = re.compile(
+    r"^(?:counties|parishes|boroughs) that flipped from (?P<from>.+?) to (?P<to>.+)$", re.I
+)
+FLIP_ITEM = re.compile(
+    r"^(?P<county>.+?)(?:\s*\(Largest (?:city|town|community): (?P<city>[^)]*)\))?$", re.I
+)
 TOTAL_LABEL = re.compile(r"^totals?(?: votes?(?: cast)?)?$", re.I)
 TURNOUT_LABEL = re.compile(r"^(?:voter )?turnout\b(?:\s*\((?P<basis>[^)]*)\))?", re.I)
 OTHER_COLUMN = re.compile(r"\b(?:various|others?|write[- ]?ins?|all others)\b", re.I)
@@ -91,58 +97,128 @@ class ElectionTables:
 # Column types of each table: the contract between extraction, schemas and loading.
 COLUMNS: dict[str, dict[str, str]] = {
     "elections": {
-        "file": "string", "line": "int64", "year": "int64", "state": "string",
-        "state_po": "string", "state_fips": "string", "sha256": "string", "title": "string",
-        "election_date": "datetime64[s]", "electoral_votes": "Int64", "total_votes": "int64",
-        "total_pct": "Float64", "turnout_pct": "Float64", "turnout_basis": "string",
-        "previous_year": "Int64", "next_year": "Int64",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state": "string",
+        "state_po": "string",
+        "state_fips": "string",
+        "sha256": "string",
+        "title": "string",
+        "election_date": "datetime64[s]",
+        "electoral_votes": "Int64",
+        "total_votes": "int64",
+        "total_pct": "Float64",
+        "turnout_pct": "Float64",
+        "turnout_basis": "string",
+        "previous_year": "Int64",
+        "next_year": "Int64",
     },
     "nominees": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "ordinal": "int64", "candidate": "string", "party": "string",
-        "home_state": "string", "running_mate": "string", "electoral_votes": "Int64",
-        "popular_votes": "Int64", "pct": "Float64",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "ordinal": "int64",
+        "candidate": "string",
+        "party": "string",
+        "home_state": "string",
+        "running_mate": "string",
+        "electoral_votes": "Int64",
+        "popular_votes": "Int64",
+        "pct": "Float64",
     },
     "state_results": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "ballot_order": "int64", "candidate": "string", "party": "string",
-        "votes": "int64", "pct": "Float64", "electoral_votes": "Int64", "incumbent": "bool",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "ballot_order": "int64",
+        "candidate": "string",
+        "party": "string",
+        "votes": "int64",
+        "pct": "Float64",
+        "electoral_votes": "Int64",
+        "incumbent": "bool",
     },
     "county_results": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "county": "string", "county_fips": "string", "column_order": "int64",
-        "candidate": "string", "party": "string", "votes": "int64", "pct": "Float64",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "county": "string",
+        "county_fips": "string",
+        "column_order": "int64",
+        "candidate": "string",
+        "party": "string",
+        "votes": "int64",
+        "pct": "Float64",
     },
     "county_summaries": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "county": "string", "county_fips": "string", "margin_votes": "Int64",
-        "margin_pct": "Float64", "total_votes": "int64",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "county": "string",
+        "county_fips": "string",
+        "margin_votes": "Int64",
+        "margin_pct": "Float64",
+        "total_votes": "int64",
     },
     "county_table_totals": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "column": "string", "votes": "int64", "pct": "Float64",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "column": "string",
+        "votes": "int64",
+        "pct": "Float64",
     },
     "district_results": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "district": "int64", "district_label": "string", "candidate": "string",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "district": "int64",
+        "district_label": "string",
+        "candidate": "string",
         "pct": "Float64",
     },
     "district_representatives": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "district": "int64", "ordinal": "int64", "representative": "string",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "district": "int64",
+        "ordinal": "int64",
+        "representative": "string",
     },
     "electors": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "ordinal": "int64", "elector": "string",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "ordinal": "int64",
+        "elector": "string",
     },
     "predictions": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "source": "string", "rating": "string",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "source": "string",
+        "rating": "string",
     },
     "county_flips": {
-        "file": "string", "line": "int64", "year": "int64", "state_po": "string",
-        "county": "string", "county_fips": "string", "from_party": "string",
-        "to_party": "string", "largest_city": "string",
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "county": "string",
+        "county_fips": "string",
+        "from_party": "string",
+        "to_party": "string",
+        "largest_city": "string",
     },
 }
 
@@ -379,7 +455,9 @@ def _nominees(article: Article, candidates: list[str]) -> list[dict]:
                 "party": party_name(party.text) if party else None,
                 "home_state": home.text if home and home.text else None,
                 "running_mate": mate.text if mate and mate.text else None,
-                "electoral_votes": _infobox_number(article, f"Electoral Vote{ordinal}", parse_count),
+                "electoral_votes": _infobox_number(
+                    article, f"Electoral Vote{ordinal}", parse_count
+                ),
                 "popular_votes": _infobox_number(article, f"Popular Vote{ordinal}", parse_count),
                 "pct": _infobox_number(article, f"Percentage{ordinal}", parse_percent),
             }
@@ -397,10 +475,19 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
     header = [cell.lower() for cell in table.rows[header_index].cells]
     while header and not header[-1]:
         header.pop()
-    numeric = [c for c in header[header.index("candidate") + 1 :] if c in ("votes", "percentage", "%", "electoral votes")]
+    numeric = [
+        c
+        for c in header[header.index("candidate") + 1 :]
+        if c in ("votes", "percentage", "%", "electoral votes")
+    ]
     results: list[dict] = []
-    totals: dict = {"total_votes": None, "total_pct": None, "electoral_votes": None,
-                    "turnout_pct": None, "turnout_basis": None}
+    totals: dict = {
+        "total_votes": None,
+        "total_pct": None,
+        "electoral_votes": None,
+        "turnout_pct": None,
+        "turnout_basis": None,
+    }
     for row in table.rows[header_index + 1 :]:
         cells = _Cells(article, section, row)
         filled = row.filled
@@ -410,10 +497,16 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
         if TOTAL_LABEL.match(label):
             values = dict(zip(numeric, filled[1:], strict=False))
             totals["total_votes"] = cells.count(values.get("votes", ""), "Votes")
-            totals["total_pct"] = cells.optional_percent(values.get("percentage", values.get("%", "")), "Percentage")
-            totals["electoral_votes"] = cells.optional_count(values.get("electoral votes", ""), "Electoral votes")
+            totals["total_pct"] = cells.optional_percent(
+                values.get("percentage", values.get("%", "")), "Percentage"
+            )
+            totals["electoral_votes"] = cells.optional_count(
+                values.get("electoral votes", ""), "Electoral votes"
+            )
         elif turnout := TURNOUT_LABEL.match(label):
-            totals["turnout_pct"] = cells.optional_percent(filled[1] if len(filled) > 1 else "", "Turnout")
+            totals["turnout_pct"] = cells.optional_percent(
+                filled[1] if len(filled) > 1 else "", "Turnout"
+            )
             totals["turnout_basis"] = turnout["basis"]
         else:
             data = row.cells[1:] if label == "" else row.cells
@@ -432,17 +525,24 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
                     "candidate": name,
                     "party": party_name(values.get("party", "")),
                     "votes": cells.count(values["votes"], "Votes"),
-                    "pct": cells.optional_percent(values.get("percentage", values.get("%", "")), "Percentage"),
-                    "electoral_votes": cells.optional_count(values.get("electoral votes", ""), "Electoral votes"),
+                    "pct": cells.optional_percent(
+                        values.get("percentage", values.get("%", "")), "Percentage"
+                    ),
+                    "electoral_votes": cells.optional_count(
+                        values.get("electoral votes", ""), "Electoral votes"
+                    ),
                     "incumbent": bool(note and "incumbent" in note.lower()),
                 }
             )
     if not results:
-        raise article.error("the statewide results table has no candidate rows", section, table.line)
+        raise article.error(
+            "the statewide results table has no candidate rows", section, table.line
+        )
     if totals["total_votes"] is None:
         raise article.error(
             "the statewide results table has no 'Totals' row (is the file cut off?)",
-            section, table.rows[-1].line,
+            section,
+            table.rows[-1].line,
         )
     return results, totals
 
@@ -459,8 +559,9 @@ class _CountyColumn:
     percent_index: int | None
 
 
-def _county_columns(article: Article, section: Section, table: Table, header_index: int,
-                    candidates: list[str]) -> tuple[list[_CountyColumn], int]:
+def _county_columns(
+    article: Article, section: Section, table: Table, header_index: int, candidates: list[str]
+) -> tuple[list[_CountyColumn], int]:
     """Resolve the two header rows: group names, then the ``#``/``%`` sub-headers."""
     groups = [cell for cell in table.rows[header_index].cells[1:] if cell]
     first_data = header_index + 1
@@ -481,13 +582,14 @@ def _county_columns(article: Article, section: Section, table: Table, header_ind
             kind = "candidate"
             candidate = match_candidate(label, candidates)
             if candidate is not None and label.lower().startswith(candidate.lower()):
-                party = party_name(label[len(candidate):]) or None
+                party = party_name(label[len(candidate) :]) or None
             elif OTHER_COLUMN.search(label):
                 candidate, party = OTHER_CANDIDATE, OTHER_PARTY
             elif candidate is None:
                 raise article.error(
                     f"column group '{label}' names no candidate of the statewide results table",
-                    section, table.rows[header_index].line,
+                    section,
+                    table.rows[header_index].line,
                 )
             else:
                 party = None
@@ -502,18 +604,27 @@ def _county_columns(article: Article, section: Section, table: Table, header_ind
                     pending = next(tokens, None)
         else:
             has_percent = kind != "total"
-        columns.append(_CountyColumn(label, kind, candidate, party, position,
-                                     position + 1 if has_percent else None))
+        columns.append(
+            _CountyColumn(
+                label, kind, candidate, party, position, position + 1 if has_percent else None
+            )
+        )
         position += 2 if has_percent else 1
-    if sum(c.kind == "candidate" for c in columns) == 0 or sum(c.kind == "total" for c in columns) != 1:
+    if (
+        sum(c.kind == "candidate" for c in columns) == 0
+        or sum(c.kind == "total" for c in columns) != 1
+    ):
         raise article.error(
             "the by-county header needs candidate column groups and one 'Total' group",
-            section, table.rows[header_index].line,
+            section,
+            table.rows[header_index].line,
         )
     return columns, first_data
 
 
-def _county_results(article: Article, candidates: list[str]) -> tuple[list[dict], list[dict], list[dict]]:
+def _county_results(
+    article: Article, candidates: list[str]
+) -> tuple[list[dict], list[dict], list[dict]]:
     found = find_table(article, COUNTY_HEADING, _is_county_header)
     if found is None:
         raise article.error("no by-county table (a table whose header has 'County' and 'Margin')")
@@ -528,7 +639,9 @@ def _county_results(article: Article, candidates: list[str]) -> tuple[list[dict]
             continue
         cells = _Cells(article, section, row)
         name = row.cells[0]
-        if len(row.cells) < width or any(not row.cells[i] for i in range(width) if _is_count_cell(columns, i)):
+        if len(row.cells) < width or any(
+            not row.cells[i] for i in range(width) if _is_count_cell(columns, i)
+        ):
             raise cells.error(
                 f"row '{name}' has {len(row.filled)} filled cells where the header needs {width} "
                 "(a missing cell, or the file is cut off mid-table)"
@@ -537,33 +650,50 @@ def _county_results(article: Article, candidates: list[str]) -> tuple[list[dict]
         for column in columns:
             values[column.label] = (
                 cells.count(row.cells[column.count_index], f"{column.label} #"),
-                None if column.percent_index is None
+                None
+                if column.percent_index is None
                 else cells.percent(row.cells[column.percent_index], f"{column.label} %"),
             )
         if TOTAL_LABEL.match(name):
             for column in columns:
                 label = column.candidate if column.kind == "candidate" else column.label
                 count, percent = values[column.label]
-                table_totals.append({"line": row.line, "column": label, "votes": count, "pct": percent})
+                table_totals.append(
+                    {"line": row.line, "column": label, "votes": count, "pct": percent}
+                )
             break
         if not name:
             raise cells.error("by-county row without a county name")
         margin = next((values[c.label] for c in columns if c.kind == "margin"), (None, None))
         total = next(values[c.label][0] for c in columns if c.kind == "total")
-        summaries.append({"line": row.line, "county": name, "margin_votes": margin[0],
-                          "margin_pct": margin[1], "total_votes": total})
+        summaries.append(
+            {
+                "line": row.line,
+                "county": name,
+                "margin_votes": margin[0],
+                "margin_pct": margin[1],
+                "total_votes": total,
+            }
+        )
         for order, column in enumerate(c for c in columns if c.kind == "candidate"):
             count, percent = values[column.label]
             county_rows.append(
-                {"line": row.line, "county": name, "column_order": order + 1,
-                 "candidate": column.candidate, "party": column.party,
-                 "votes": count, "pct": percent}
+                {
+                    "line": row.line,
+                    "county": name,
+                    "column_order": order + 1,
+                    "candidate": column.candidate,
+                    "party": column.party,
+                    "votes": count,
+                    "pct": percent,
+                }
             )
     if not table_totals:
         last = table.rows[-1].line
         raise article.error(
             "the by-county table ends without its 'Totals' row (is the file cut off?)",
-            section, last,
+            section,
+            last,
         )
     if not summaries:
         raise article.error("the by-county table has no county rows", section, table.line)
@@ -603,10 +733,22 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
         if not row.filled:
             continue
         first, rest = row.cells[0], row.cells[1:]
-        if first and not any(rest) and district and not AT_LARGE.match(first) and not re.search(r"\d", first):
+        if (
+            first
+            and not any(rest)
+            and district
+            and not AT_LARGE.match(first)
+            and not re.search(r"\d", first)
+        ):
             ordinal = sum(r["district"] == district for r in representatives) + 1
-            representatives.append({"line": row.line, "district": district, "ordinal": ordinal,
-                                    "representative": first})
+            representatives.append(
+                {
+                    "line": row.line,
+                    "district": district,
+                    "ordinal": ordinal,
+                    "representative": first,
+                }
+            )
             continue
         if not first:
             district += 1
@@ -620,14 +762,21 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
             district, label = int(number[0]), str(int(number[0]))
         for index, candidate in candidate_columns.items():
             text = row.cells[index] if index < len(row.cells) else ""
-            results.append({"line": row.line, "district": district, "district_label": label,
-                            "candidate": candidate,
-                            "pct": cells.optional_percent(text, header[index])})
+            results.append(
+                {
+                    "line": row.line,
+                    "district": district,
+                    "district_label": label,
+                    "candidate": candidate,
+                    "pct": cells.optional_percent(text, header[index]),
+                }
+            )
         if representative_index is not None and representative_index < len(row.cells):
             name = row.cells[representative_index]
             if name:
-                representatives.append({"line": row.line, "district": district, "ordinal": 1,
-                                        "representative": name})
+                representatives.append(
+                    {"line": row.line, "district": district, "ordinal": 1, "representative": name}
+                )
     return results, representatives
 
 
@@ -650,7 +799,7 @@ def _predictions(article: Article) -> list[dict]:
     found = find_table(article, PREDICTIONS_HEADING, _is_predictions_header)
     if found is None:
         return []
-    section, table, header_index = found
+    _, table, header_index = found
     header = [cell.lower() for cell in table.rows[header_index].cells]
     rating_index = next(
         (i for i, cell in enumerate(header) if cell.startswith(("rank", "rating"))), 1
@@ -676,8 +825,12 @@ def _county_flips(article: Article) -> list[dict]:
             match = FLIP_ITEM.match(item.text)
             assert match is not None  # the pattern accepts any non-empty text
             rows.append(
-                {"line": item.line, "county": match["county"].strip(),
-                 "from_party": party_name(heading["from"]), "to_party": party_name(heading["to"]),
-                 "largest_city": (match["city"] or "").strip() or None}
+                {
+                    "line": item.line,
+                    "county": match["county"].strip(),
+                    "from_party": party_name(heading["from"]),
+                    "to_party": party_name(heading["to"]),
+                    "largest_city": (match["city"] or "").strip() or None,
+                }
             )
     return rows

@@ -85,8 +85,12 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
         ]
     ).dropna()
     candidates = pd.concat(
-        [tables.state_results["candidate"], tables.nominees["candidate"],
-         tables.county_results["candidate"], tables.district_results["candidate"]]
+        [
+            tables.state_results["candidate"],
+            tables.nominees["candidate"],
+            tables.county_results["candidate"],
+            tables.district_results["candidate"],
+        ]
     ).dropna()
     districts = pd.concat(
         [
@@ -103,42 +107,90 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
     return {
         "dim_state": states,
         "dim_election": elections[
-            ["election_id", "year", "state_fips", "title", "election_date", "electoral_votes",
-             "total_votes", "total_pct", "turnout_pct", "turnout_basis", "previous_year",
-             "next_year", "source_file", "source_sha256"]
+            [
+                "election_id",
+                "year",
+                "state_fips",
+                "title",
+                "election_date",
+                "electoral_votes",
+                "total_votes",
+                "total_pct",
+                "turnout_pct",
+                "turnout_basis",
+                "previous_year",
+                "next_year",
+                "source_file",
+                "source_sha256",
+            ]
         ],
         "dim_party": pd.DataFrame({"party": sorted(set(parties))}),
         "dim_candidate": pd.DataFrame({"candidate": sorted(set(candidates))}),
         "dim_county": counties[["state_fips", "county", "county_fips"]],
         "dim_district": keyed(districts.assign(line=0), "district", "district_label"),
         "fact_state_result": keyed(
-            tables.state_results, "candidate", "party", "ballot_order", "votes", "pct",
-            "electoral_votes", "incumbent", "source_line",
+            tables.state_results,
+            "candidate",
+            "party",
+            "ballot_order",
+            "votes",
+            "pct",
+            "electoral_votes",
+            "incumbent",
+            "source_line",
         ),
         "fact_nominee": keyed(
-            tables.nominees, "ordinal", "candidate", "party", "home_state", "running_mate",
-            "electoral_votes", "popular_votes", "pct", "source_line",
+            tables.nominees,
+            "ordinal",
+            "candidate",
+            "party",
+            "home_state",
+            "running_mate",
+            "electoral_votes",
+            "popular_votes",
+            "pct",
+            "source_line",
         ),
         "fact_county_result": keyed(
-            with_state(tables.county_results), "state_fips", "county", "candidate", "party",
-            "column_order", "votes", "pct", "source_line",
+            with_state(tables.county_results),
+            "state_fips",
+            "county",
+            "candidate",
+            "party",
+            "column_order",
+            "votes",
+            "pct",
+            "source_line",
         ),
         "fact_county_summary": keyed(
-            with_state(tables.county_summaries), "state_fips", "county", "margin_votes",
-            "margin_pct", "total_votes", "source_line",
+            with_state(tables.county_summaries),
+            "state_fips",
+            "county",
+            "margin_votes",
+            "margin_pct",
+            "total_votes",
+            "source_line",
         ),
         "fact_district_result": keyed(
             tables.district_results, "district", "candidate", "pct", "source_line"
         ),
         "fact_district_representative": keyed(
-            tables.district_representatives, "district", "ordinal", "representative",
+            tables.district_representatives,
+            "district",
+            "ordinal",
+            "representative",
             "source_line",
         ),
         "fact_elector": keyed(tables.electors, "ordinal", "elector", "source_line"),
         "fact_prediction": keyed(tables.predictions, "source", "rating", "source_line"),
         "fact_county_flip": keyed(
-            with_state(tables.county_flips), "state_fips", "county", "from_party", "to_party",
-            "largest_city", "source_line",
+            with_state(tables.county_flips),
+            "state_fips",
+            "county",
+            "from_party",
+            "to_party",
+            "largest_city",
+            "source_line",
         ),
     }
 

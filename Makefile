@@ -1,0 +1,38 @@
+# Election Warehouse. Every target sets up .venv first (idempotent, instant when current).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: setup run test lint format ui clean
+
+setup: $(INSTALLED)
+
+# Reinstall only when the dependency list or the pins change.
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+## run: build the warehouse from raw/ (ELECTIONS_RAW_DIR) into ELECTIONS_WAREHOUSE
+run: setup
+	$(BIN)/python -m pipeline run
+
+## test: lint, then the whole test suite
+test: setup lint
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## ui: the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT to change)
+ui: setup
+	$(BIN)/python -m pipeline ui
+
+clean:
+	rm -rf $(VENV) .dagster .pytest_cache .ruff_cache warehouse/*.duckdb*

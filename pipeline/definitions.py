@@ -1,0 +1,22 @@
+"""The Dagster code location: every asset, resource and executor in one place."""
+
+import os
+
+import dagster as dg
+
+from pipeline.assets import ArticleSource, Warehouse, article_files, extracted_tables, warehouse
+
+# Defaults of the two settings, relative to the directory Dagster runs in (the repo
+# root under `make`). Setting the variables overrides them.
+os.environ.setdefault("ELECTIONS_RAW_DIR", "raw")
+os.environ.setdefault("ELECTIONS_WAREHOUSE", "warehouse/elections.duckdb")
+
+defs = dg.Definitions(
+    assets=[article_files, extracted_tables, warehouse],
+    resources={
+        "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),
+        "warehouse_file": Warehouse(path=dg.EnvVar("ELECTIONS_WAREHOUSE")),
+    },
+    # One process: the multiprocess executor spends ~12 s starting processes.
+    executor=dg.in_process_executor,
+)
