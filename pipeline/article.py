@@ -119,6 +119,9 @@ class Section:
     def list_items(self) -> list[ListItem]:
         return [block for block in self.blocks if isinstance(block, ListItem)]
 
+    def paragraphs(self) -> list[Paragraph]:
+        return [block for block in self.blocks if isinstance(block, Paragraph)]
+
 
 @dataclass(frozen=True)
 class InfoboxValue:

@@ -29,6 +29,7 @@ TABLE_DESCRIPTIONS = {
     "electors": "Members of the Electoral College, from the numbered electors list.",
     "predictions": "News organizations' ratings, empty ratings as NULL.",
     "county_flips": "Counties listed as flipped from one party to another.",
+    "fundraising": "Money raised per candidate, from the Fundraising section's prose.",
 }
 
 

@@ -42,6 +42,11 @@ PREDICTIONS_HEADING = re.compile(r"\bpredictions?\b", re.I)
 FLIP_HEADING = re.compile(
     r"^(?:counties|parishes|boroughs) that flipped from (?P<from>.+?) to (?P<to>.+)$", re.I
 )
+FUNDRAISING_HEADING = re.compile(r"\bfund-?raising\b", re.I)
+# "Bush raised $4,026,802." — the only place the article gives these figures.
+RAISED = re.compile(
+    r"(?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*) raised \$(?P<amount>\d{1,3}(?:,\d{3})+|\d+)"
+)
 FLIP_ITEM = re.compile(
     r"^(?P<county>.+?)(?:\s*\(Largest (?:city|town|community): (?P<city>[^)]*)\))?$", re.I
 )
@@ -73,6 +78,7 @@ class ElectionTables:
     electors: pd.DataFrame
     predictions: pd.DataFrame
     county_flips: pd.DataFrame
+    fundraising: pd.DataFrame
 
     @classmethod
     def names(cls) -> list[str]:
@@ -219,6 +225,14 @@ COLUMNS: dict[str, dict[str, str]] = {
         "from_party": "string",
         "to_party": "string",
         "largest_city": "string",
+    },
+    "fundraising": {
+        "file": "string",
+        "line": "int64",
+        "year": "int64",
+        "state_po": "string",
+        "candidate": "string",
+        "raised_usd": "int64",
     },
 }
 
@@ -406,6 +420,7 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
         "electors": _electors(article),
         "predictions": _predictions(article),
         "county_flips": flips,
+        "fundraising": _fundraising(article, candidates),
     }
     return {name: [{**key, **row} for row in rows] for name, rows in tables.items()}
 
@@ -833,4 +848,22 @@ def _county_flips(article: Article) -> list[dict]:
                     "largest_city": (match["city"] or "").strip() or None,
                 }
             )
+    return rows
+
+
+def _fundraising(article: Article, candidates: list[str]) -> list[dict]:
+    """Money raised per candidate, from sentences of the Fundraising section."""
+    rows = []
+    for section in article.sections():
+        if not FUNDRAISING_HEADING.search(section.name):
+            continue
+        for paragraph in section.paragraphs():
+            for match in RAISED.finditer(paragraph.text):
+                rows.append(
+                    {
+                        "line": paragraph.line,
+                        "candidate": match_candidate(match["name"], candidates) or match["name"],
+                        "raised_usd": parse_count(match["amount"]),
+                    }
+                )
     return rows

@@ -37,6 +37,7 @@ TABLES = [
     "fact_elector",
     "fact_prediction",
     "fact_county_flip",
+    "fact_fundraising",
 ]
 VIEWS = [
     "state_results",
@@ -90,6 +91,7 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             tables.nominees["candidate"],
             tables.county_results["candidate"],
             tables.district_results["candidate"],
+            tables.fundraising["candidate"],
         ]
     ).dropna()
     districts = pd.concat(
@@ -192,6 +194,7 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             "largest_city",
             "source_line",
         ),
+        "fact_fundraising": keyed(tables.fundraising, "candidate", "raised_usd", "source_line"),
     }
 
 

@@ -1,6 +1,6 @@
 CREATE VIEW county_results AS
 SELECT e.year, s.state, s.state_po, r.county, c.county_fips, r.candidate, r.party, r.votes,
-       r.pct, t.total_votes, r.column_order
+       r.pct, t.total_votes, t.margin_votes, t.margin_pct, r.column_order
 FROM fact_county_result r
 JOIN fact_county_summary t USING (election_id, county)
 JOIN dim_county c ON c.state_fips = r.state_fips AND c.county = r.county
@@ -17,4 +17,6 @@ COMMENT ON COLUMN county_results.party IS 'Party of the column (''Other'' for th
 COMMENT ON COLUMN county_results.votes IS 'Votes, exactly as published.';
 COMMENT ON COLUMN county_results.pct IS 'Published percentage of the county total.';
 COMMENT ON COLUMN county_results.total_votes IS 'Published total votes of the county.';
+COMMENT ON COLUMN county_results.margin_votes IS 'Published margin of the county: first candidate column minus second (negative where the second won).';
+COMMENT ON COLUMN county_results.margin_pct IS 'Published margin in percentage points.';
 COMMENT ON COLUMN county_results.column_order IS 'Position of the candidate column in the table, 1 first.';
