@@ -1,5 +1,5 @@
 CREATE VIEW district_results AS
-SELECT e.year, s.state, s.state_po, r.district, d.district_label, r.candidate, r.pct
+SELECT e.year, s.state, s.state_po, r.district, r.candidate, r.pct, d.district_label
 FROM fact_district_result r
 JOIN dim_district d USING (election_id, district)
 JOIN dim_election e USING (election_id)

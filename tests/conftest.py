@@ -1,0 +1,69 @@
+"""Shared fixtures: the seed article (from raw/), its tables, and a warehouse built from it."""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.article import Article, parse_article
+from pipeline.assets import ArticleSource, Warehouse
+from pipeline.definitions import defs
+from pipeline.extract import ElectionTables, extract_tables
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
+SEED = RAW / "2004_United_States_presidential_election_in_Missouri.txt"
+SEED_NAME = SEED.name
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_lines(seed_text) -> list[str]:
+    return seed_text.split("\n")
+
+
+@pytest.fixture(scope="session")
+def seed_article(seed_text) -> Article:
+    return parse_article(seed_text, SEED_NAME)
+
+
+@pytest.fixture(scope="session")
+def seed_tables(seed_article) -> ElectionTables:
+    return extract_tables(seed_article)
+
+
+def tables_from_text(text: str, file: str = SEED_NAME) -> ElectionTables:
+    """Typed tables of an article given as text (for tests that edit the seed)."""
+    return extract_tables(parse_article(text, file))
+
+
+def materialize_all(raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+    """Run every asset and check in process against a raw folder and a warehouse file."""
+    return dg.materialize(
+        [*defs.assets, *(defs.asset_checks or [])],
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+        resources={
+            "article_source": ArticleSource(raw_dir=str(raw_dir)),
+            "warehouse_file": Warehouse(path=str(warehouse)),
+        },
+    )
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory) -> Path:
+    """The warehouse built from raw/ (the seed) by a full Dagster run."""
+    path = tmp_path_factory.mktemp("warehouse") / "elections.duckdb"
+    result = materialize_all(RAW, path)
+    assert result.success
+    return path
+
+
+@pytest.fixture()
+def seed_db(seed_warehouse):
+    with duckdb.connect(str(seed_warehouse), read_only=True) as connection:
+        yield connection
