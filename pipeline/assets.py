@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from pipeline import PROJECT_ROOT
 from pipeline.article import ArticleError, read_article
 from pipeline.extract import ElectionTables, extract_tables
 from pipeline.warehouse import publish_warehouse
@@ -33,13 +34,18 @@ TABLE_DESCRIPTIONS = {
 }
 
 
+def project_path(setting: str) -> Path:
+    """A path setting; a relative one is relative to the repository root."""
+    return PROJECT_ROOT / setting
+
+
 class ArticleSource(dg.ConfigurableResource):
     """The folder of article files (``ELECTIONS_RAW_DIR``)."""
 
     raw_dir: str
 
     def paths(self) -> list[Path]:
-        folder = Path(self.raw_dir)
+        folder = project_path(self.raw_dir)
         if not folder.is_dir():
             raise dg.Failure(f"raw folder {folder} does not exist (ELECTIONS_RAW_DIR)")
         return sorted(folder.glob("*.txt"))
@@ -113,7 +119,7 @@ def extracted_tables(context: dg.AssetExecutionContext, article_files: pd.DataFr
 )
 def warehouse(warehouse_file: Warehouse, **frames: pd.DataFrame) -> dg.MaterializeResult:
     """The DuckDB warehouse: star schema and analyst views, replaced as a whole on each load."""
-    path = Path(warehouse_file.path)
+    path = project_path(warehouse_file.path)
     counts = publish_warehouse(ElectionTables(**frames), path)
     return dg.MaterializeResult(
         metadata={

@@ -15,9 +15,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from pipeline import PROJECT_ROOT
+from pipeline.assets import project_path
 from pipeline.warehouse import TABLES, VIEWS
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def prepare_dagster_home() -> Path:
@@ -46,7 +46,7 @@ def run() -> int:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
-    print(summarize(result, Path(os.environ["ELECTIONS_WAREHOUSE"])))
+    print(summarize(result, project_path(os.environ["ELECTIONS_WAREHOUSE"])))
     return 0 if result.success else 1
 
 
@@ -80,8 +80,12 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: Path) -> str:
 
 
 def ui() -> int:
-    """Start ``dagster dev`` on localhost with the project's instance."""
-    prepare_dagster_home()
+    """Start ``dagster dev`` on localhost with the project's instance.
+
+    It runs inside ``DAGSTER_HOME`` so that Dagster does not mistake the repo's
+    ``dagster.yaml`` (the template copied there) for a misplaced instance config.
+    """
+    os.chdir(prepare_dagster_home())
     port = os.environ.get("DAGSTER_PORT", "3000")
     dagster = Path(sys.executable).with_name("dagster")
     os.execv(

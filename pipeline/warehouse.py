@@ -15,10 +15,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline import PROJECT_ROOT
 from pipeline.extract import ElectionTables
 from pipeline.reference import all_states
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = PROJECT_ROOT / "sql"
 
 # Creation order: every table after the tables it references, views last.
 TABLES = [
