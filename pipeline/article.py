@@ -243,6 +243,25 @@ def read_article(path: Path) -> Article:
     )
 
 
+def read_source(path: Path) -> dict:
+    """One article file as the pipeline tracks it: name, version (SHA-256), size, and its
+    text, or why it has none (not UTF-8, empty)."""
+    data = path.read_bytes()
+    source = {
+        "file": path.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "text": None,
+        "error": None,
+        "error_line": None,
+    }
+    try:
+        source["text"] = decode_article(data, path.name)
+    except ArticleError as error:
+        source["error"], source["error_line"] = error.reason, error.line
+    return source
+
+
 def _read_infobox(lines: list[str], index: int, infobox: dict[str, InfoboxValue]) -> int:
     """Read ``- Key: value`` lines up to the first blank line; return the next line index."""
     while index < len(lines):

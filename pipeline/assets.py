@@ -1,37 +1,31 @@
 """Dagster assets: thin wrappers that run each stage and describe its output in the UI.
 
-article files (raw/) → extracted tables (one asset per table) → warehouse (DuckDB).
+``article_files`` (raw/) → one asset per extracted table, with the data-quality checks
+→ ``warehouse`` (DuckDB).
+
+ERROR checks refuse the *article* that fails them: the warehouse asset leaves its rows
+out (keeping the article's last good version) and the run fails at the end, while the
+other articles publish. Dagster's ``blocking=True`` would instead stop every article
+when one is bad, so it guards only what concerns the whole reload: a raw folder
+without articles never replaces the warehouse.
 """
 
-import hashlib
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
 from pipeline import PROJECT_ROOT
-from pipeline.article import ArticleError, read_article
-from pipeline.extract import ElectionTables, extract_tables
+from pipeline.article import read_source
+from pipeline.checks import ERROR, Rule, all_rules, evaluate
+from pipeline.extract import ElectionTables, extract_articles
+from pipeline.schemas import MODELS, describe
 from pipeline.warehouse import publish_warehouse
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
 WAREHOUSE_GROUP = "warehouse"
-
-TABLE_DESCRIPTIONS = {
-    "elections": "One row per article: year, state, date, totals and turnout.",
-    "nominees": "Nominees of each article's infobox with the figures it gives.",
-    "state_results": "Candidate rows of each statewide results table.",
-    "county_results": "One row per county and candidate column of each by-county table.",
-    "county_summaries": "Margin and total of each county of each by-county table.",
-    "county_table_totals": "The 'Totals' row of each by-county table, one row per column.",
-    "district_results": "Percentage of each candidate in each congressional district.",
-    "district_representatives": "Representatives of each congressional district.",
-    "electors": "Members of the Electoral College, from the numbered electors list.",
-    "predictions": "News organizations' ratings, empty ratings as NULL.",
-    "county_flips": "Counties listed as flipped from one party to another.",
-    "fundraising": "Money raised per candidate, from the Fundraising section's prose.",
-}
+SHOWN_CELLS = 50
 
 
 def project_path(setting: str) -> Path:
@@ -62,71 +56,128 @@ def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
     schema = dg.TableSchema(
         columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.dtypes.items()]
     )
-    preview = frame.drop(columns=["file"], errors="ignore").head(10)
+    preview = frame.drop(columns=["file", "text"], errors="ignore").head(10)
     return {
         "dagster/row_count": dg.MetadataValue.int(len(frame)),
         "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-        "preview": dg.MetadataValue.md(
-            preview.to_markdown(index=False) if len(preview) else "(no rows)"
-        ),
+        "preview": dg.MetadataValue.md(markdown(preview)),
     }
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    return frame.to_markdown(index=False) if len(frame) else "(no rows)"
 
 
 @dg.asset(group_name=SOURCE_GROUP, kinds={"text"})
 def article_files(context: dg.AssetExecutionContext, article_source: ArticleSource) -> pd.DataFrame:
-    """Article files of the raw folder with the SHA-256 of their bytes (the article version)."""
-    rows = []
-    for path in article_source.paths():
-        data = path.read_bytes()
-        rows.append(
-            {
-                "file": path.name,
-                "path": str(path.resolve()),
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
-        )
-    files = pd.DataFrame(rows, columns=["file", "path", "bytes", "sha256"])
+    """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
+    size, and the decoded text or why there is none. Each file is read once, here."""
+    files = pd.DataFrame(
+        [read_source(path) for path in article_source.paths()],
+        columns=["file", "sha256", "bytes", "text", "error", "error_line"],
+    ).astype({"error_line": "Int64"})
     context.add_output_metadata(table_metadata(files))
     return files
 
 
+@dg.asset_check(asset=article_files, blocking=True)
+def raw_folder_has_articles(article_files: pd.DataFrame) -> dg.AssetCheckResult:
+    """The raw folder holds at least one article file. An empty folder (often an unmounted
+    one) would publish an empty warehouse, so it stops the reload instead."""
+    return dg.AssetCheckResult(
+        passed=len(article_files) > 0,
+        metadata={"articles": dg.MetadataValue.int(len(article_files))},
+    )
+
+
+def check_spec(rule: Rule) -> dg.AssetCheckSpec:
+    consequence = (
+        "ERROR: an article failing it is refused (not published)."
+        if rule.severity == ERROR
+        else "WARN: reported, nothing is refused."
+    )
+    return dg.AssetCheckSpec(
+        rule.name, asset=rule.table, description=f"{rule.description} {consequence}"
+    )
+
+
+def check_result(rule: Rule, findings: pd.DataFrame) -> dg.AssetCheckResult:
+    """A rule's verdict with the failing cells an analyst needs to see, without the logs."""
+    failing = findings[findings["check"] == rule.name]
+    shown = failing[["file", "section", "line", "column", "published", "expected"]].rename(
+        columns={"line": "row (line)"}
+    )
+    note = f"\n\n… and {len(shown) - SHOWN_CELLS} more" if len(shown) > SHOWN_CELLS else ""
+    return dg.AssetCheckResult(
+        asset_key=rule.table,
+        check_name=rule.name,
+        passed=failing.empty,
+        severity=dg.AssetCheckSeverity(rule.severity),
+        metadata={
+            "failures": dg.MetadataValue.int(len(failing)),
+            "articles": dg.MetadataValue.int(failing["file"].nunique()),
+            "failing cells": dg.MetadataValue.md(markdown(shown.head(SHOWN_CELLS)) + note),
+        },
+    )
+
+
 @dg.multi_asset(
     outs={
-        name: dg.AssetOut(description=description, group_name=EXTRACTED_GROUP, kinds={"pandas"})
-        for name, description in TABLE_DESCRIPTIONS.items()
+        **{
+            name: dg.AssetOut(
+                description=describe(name), group_name=EXTRACTED_GROUP, kinds={"pandas"}
+            )
+            for name in MODELS
+        },
+        "quality_findings": dg.AssetOut(
+            description="Every failing cell of every data-quality rule in this load.",
+            group_name=EXTRACTED_GROUP,
+            kinds={"pandas"},
+        ),
     },
-    ins={"article_files": dg.AssetIn()},
+    check_specs=[check_spec(rule) for rule in all_rules()],
 )
 def extracted_tables(context: dg.AssetExecutionContext, article_files: pd.DataFrame):
-    """Parse every article and extract its typed tables."""
-    parts = []
-    for number, path in enumerate(article_files["path"], start=1):
-        try:
-            parts.append(extract_tables(read_article(Path(path))))
-        except ArticleError as error:
-            raise dg.Failure(description=str(error)) from None
-        context.log.info(f"parsed {number} of {len(article_files)} articles")
-    tables = ElectionTables.concat(parts)
+    """Parse every article, extract its typed tables and run every data-quality rule."""
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            context.log.info(f"parsed {done} of {total} articles")
+
+    tables, unreadable = extract_articles(article_files, progress)
+    findings = evaluate(tables, unreadable)
     for name, frame in tables.frames().items():
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
+    yield dg.Output(findings, output_name="quality_findings", metadata=table_metadata(findings))
+    for rule in all_rules():
+        yield check_result(rule, findings)
 
 
 @dg.asset(
     group_name=WAREHOUSE_GROUP,
     kinds={"duckdb"},
-    ins={name: dg.AssetIn() for name in TABLE_DESCRIPTIONS},
+    ins={name: dg.AssetIn() for name in [*MODELS, "quality_findings", "article_files"]},
 )
-def warehouse(warehouse_file: Warehouse, **frames: pd.DataFrame) -> dg.MaterializeResult:
-    """The DuckDB warehouse: star schema and analyst views, replaced as a whole on each load."""
+def warehouse(
+    context: dg.AssetExecutionContext, warehouse_file: Warehouse, **inputs: pd.DataFrame
+) -> dg.MaterializeResult:
+    """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
+    as a whole on each load. Refused articles keep their last good version."""
     path = project_path(warehouse_file.path)
-    counts = publish_warehouse(ElectionTables(**frames), path)
+    report = publish_warehouse(
+        ElectionTables(**{name: inputs[name] for name in MODELS}),
+        inputs["quality_findings"],
+        inputs["article_files"],
+        path,
+        run_id=context.run.run_id,
+    )
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path.resolve())),
-            "articles": dg.MetadataValue.int(counts["dim_election"]),
+            "articles": dg.MetadataValue.int(report.counts["dim_election"]),
+            "refused": dg.MetadataValue.md(markdown(report.refused)),
             "rows": dg.MetadataValue.md(
-                pd.DataFrame(counts.items(), columns=["table", "rows"]).to_markdown(index=False)
+                markdown(pd.DataFrame(report.counts.items(), columns=["table", "rows"]))
             ),
         }
     )

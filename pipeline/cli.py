@@ -17,6 +17,7 @@ import duckdb
 
 from pipeline import PROJECT_ROOT
 from pipeline.assets import project_path
+from pipeline.checks import describe_finding
 from pipeline.warehouse import TABLES, VIEWS
 
 
@@ -35,7 +36,7 @@ def prepare_dagster_home() -> Path:
 
 
 def run() -> int:
-    """Materialize every asset; print the summary; 0 on success, 1 on failure."""
+    """Materialize every asset; print the summary; 0 when every article loaded cleanly."""
     prepare_dagster_home()
     from pipeline.definitions import defs
 
@@ -46,37 +47,72 @@ def run() -> int:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
-    print(summarize(result, project_path(os.environ["ELECTIONS_WAREHOUSE"])))
-    return 0 if result.success else 1
+        print(summarize(result, project_path(os.environ["ELECTIONS_WAREHOUSE"])))
+    return 0 if succeeded(result) else 1
+
+
+def succeeded(result: dg.ExecuteInProcessResult) -> bool:
+    """The run finished and no ERROR check failed (a refused article fails the run)."""
+    return result.success and not any(
+        not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+        for e in result.get_asset_check_evaluations()
+    )
 
 
 def summarize(result: dg.ExecuteInProcessResult, warehouse: Path) -> str:
-    """What a run did, in a dozen lines: articles, rows per table, checks, failures."""
+    """What a run did, in a dozen lines: the warehouse, rows per table, checks, faults."""
     lines = []
     for event in result.get_step_failure_events():
         error = event.step_failure_data.user_failure_data
         message = error.description if error else event.step_failure_data.error.message
         lines.append(f"FAILED {event.step_key}: {message}")
-    evaluations = result.get_asset_check_evaluations()
-    passed = sum(e.passed for e in evaluations)
-    warned = sum(not e.passed and e.severity == dg.AssetCheckSeverity.WARN for e in evaluations)
-    failed = len(evaluations) - passed - warned
+    shown = (
+        warehouse.relative_to(PROJECT_ROOT) if warehouse.is_relative_to(PROJECT_ROOT) else warehouse
+    )
     if warehouse.exists():
         with duckdb.connect(str(warehouse), read_only=True) as connection:
             counts = {
                 name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                 for name in VIEWS + TABLES
             }
-        lines.append(f"warehouse {warehouse}: {counts['dim_election']} article(s) loaded")
+        lines.append(f"warehouse {shown}: {counts['dim_election']} article(s)")
         names = list(counts)
         for left, right in zip_longest(names[::2], names[1::2]):
             cell = f"  {left:<28}{counts[left]:>9,}"
             lines.append(cell + (f"    {right:<28}{counts[right]:>9,}" if right else ""))
     else:
-        lines.append(f"warehouse {warehouse}: not built")
-    lines.append(f"checks: {passed} passed, {warned} warned, {failed} failed")
-    lines.append(f"run {result.run_id}: {'succeeded' if result.success else 'FAILED'}")
+        lines.append(f"warehouse {shown}: not built")
+    lines.extend(check_lines(result))
+    lines.append(f"run {result.run_id}: {'succeeded' if succeeded(result) else 'FAILED'}")
     return "\n".join(lines)
+
+
+def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The check tally, then each failing check with its first failing cell."""
+    evaluations = result.get_asset_check_evaluations()
+    failing = [e for e in evaluations if not e.passed]
+    warned = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failing)
+    lines = [
+        f"checks: {len(evaluations) - len(failing)} passed, {warned} warned, "
+        f"{len(failing) - warned} failed"
+    ]
+    try:
+        findings = result.output_for_node("extracted_tables", "quality_findings")
+    except dg.DagsterInvariantViolationError:  # extraction did not run
+        findings = None
+    for evaluation in sorted(failing, key=lambda e: e.severity.value):
+        count = evaluation.metadata.get("failures")
+        cells = f": {count.value} cell(s)" if count else ""
+        lines.append(
+            f"  {evaluation.severity.value} {evaluation.check_name} "
+            f"({evaluation.asset_key.to_user_string()}){cells}"
+        )
+        if findings is not None and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            for finding in (
+                findings[findings["check"] == evaluation.check_name].head(3).itertuples()
+            ):
+                lines.append(f"    {describe_finding(finding)}")
+    return lines
 
 
 def ui() -> int:

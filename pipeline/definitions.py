@@ -4,7 +4,14 @@ import os
 
 import dagster as dg
 
-from pipeline.assets import ArticleSource, Warehouse, article_files, extracted_tables, warehouse
+from pipeline.assets import (
+    ArticleSource,
+    Warehouse,
+    article_files,
+    extracted_tables,
+    raw_folder_has_articles,
+    warehouse,
+)
 
 # Defaults of the two settings, relative to the directory Dagster runs in (the repo
 # root under `make`). Setting the variables overrides them.
@@ -13,6 +20,7 @@ os.environ.setdefault("ELECTIONS_WAREHOUSE", "warehouse/elections.duckdb")
 
 defs = dg.Definitions(
     assets=[article_files, extracted_tables, warehouse],
+    asset_checks=[raw_folder_has_articles],
     resources={
         "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),
         "warehouse_file": Warehouse(path=dg.EnvVar("ELECTIONS_WAREHOUSE")),

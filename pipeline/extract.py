@@ -16,8 +16,9 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from pipeline.article import Article, ListItem, Row, Section, Table
+from pipeline.article import Article, ArticleError, ListItem, Row, Section, Table, parse_article
 from pipeline.reference import find_state, resolve_counties
+from pipeline.schemas import MODELS, typed_frame
 
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-"})
 COUNT_PATTERN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$")
@@ -79,10 +80,21 @@ class ElectionTables:
     predictions: pd.DataFrame
     county_flips: pd.DataFrame
     fundraising: pd.DataFrame
+    sections: pd.DataFrame
 
     @classmethod
     def names(cls) -> list[str]:
         return [f.name for f in fields(cls)]
+
+    def select(self, files: pd.Series | list[str], keep: bool = True) -> ElectionTables:
+        """The rows of the given article files (``keep=False``: of every other file)."""
+        wanted = set(files)
+        return ElectionTables(
+            **{
+                name: frame[frame["file"].isin(wanted) == keep].reset_index(drop=True)
+                for name, frame in self.frames().items()
+            }
+        )
 
     def frames(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.names()}
@@ -100,141 +112,23 @@ class ElectionTables:
         )
 
 
-# Column types of each table: the contract between extraction, schemas and loading.
-COLUMNS: dict[str, dict[str, str]] = {
-    "elections": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state": "string",
-        "state_po": "string",
-        "state_fips": "string",
-        "sha256": "string",
-        "title": "string",
-        "election_date": "datetime64[s]",
-        "electoral_votes": "Int64",
-        "total_votes": "int64",
-        "total_pct": "Float64",
-        "turnout_pct": "Float64",
-        "turnout_basis": "string",
-        "previous_year": "Int64",
-        "next_year": "Int64",
-    },
-    "nominees": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "ordinal": "int64",
-        "candidate": "string",
-        "party": "string",
-        "home_state": "string",
-        "running_mate": "string",
-        "electoral_votes": "Int64",
-        "popular_votes": "Int64",
-        "pct": "Float64",
-    },
-    "state_results": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "ballot_order": "int64",
-        "candidate": "string",
-        "party": "string",
-        "votes": "int64",
-        "pct": "Float64",
-        "electoral_votes": "Int64",
-        "incumbent": "bool",
-    },
-    "county_results": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "county": "string",
-        "county_fips": "string",
-        "column_order": "int64",
-        "candidate": "string",
-        "party": "string",
-        "votes": "int64",
-        "pct": "Float64",
-    },
-    "county_summaries": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "county": "string",
-        "county_fips": "string",
-        "margin_votes": "Int64",
-        "margin_pct": "Float64",
-        "total_votes": "int64",
-    },
-    "county_table_totals": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "column": "string",
-        "votes": "int64",
-        "pct": "Float64",
-    },
-    "district_results": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "district": "int64",
-        "district_label": "string",
-        "candidate": "string",
-        "pct": "Float64",
-    },
-    "district_representatives": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "district": "int64",
-        "ordinal": "int64",
-        "representative": "string",
-    },
-    "electors": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "ordinal": "int64",
-        "elector": "string",
-    },
-    "predictions": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "source": "string",
-        "rating": "string",
-    },
-    "county_flips": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "county": "string",
-        "county_fips": "string",
-        "from_party": "string",
-        "to_party": "string",
-        "largest_city": "string",
-    },
-    "fundraising": {
-        "file": "string",
-        "line": "int64",
-        "year": "int64",
-        "state_po": "string",
-        "candidate": "string",
-        "raised_usd": "int64",
-    },
-}
+def extract_articles(
+    files: pd.DataFrame, progress: Callable[[int, int], None] | None = None
+) -> tuple[ElectionTables, list[ArticleError]]:
+    """Tables of every readable article of ``files`` (see :func:`~pipeline.article.read_source`),
+    and the error of each article that could not be read."""
+    parts, errors = [], []
+    for number, row in enumerate(files.itertuples(index=False), start=1):
+        try:
+            if pd.notna(row.error):
+                line = None if pd.isna(row.error_line) else int(row.error_line)
+                raise ArticleError(row.file, row.error, line=line)
+            parts.append(extract_tables(parse_article(row.text, row.file, row.sha256)))
+        except ArticleError as error:
+            errors.append(error)
+        if progress:
+            progress(number, len(files))
+    return ElectionTables.concat(parts), errors
 
 
 def extract_tables(article: Article) -> ElectionTables:
@@ -243,12 +137,8 @@ def extract_tables(article: Article) -> ElectionTables:
 
 
 def extract_tables_from_rows(rows: dict[str, list[dict]]) -> ElectionTables:
-    """Typed DataFrames from lists of row dicts, with the column types of :data:`COLUMNS`."""
-    frames = {}
-    for name, columns in COLUMNS.items():
-        frame = pd.DataFrame(rows[name], columns=list(columns))
-        frames[name] = frame.astype(columns)
-    return ElectionTables(**frames)
+    """Typed DataFrames from lists of row dicts, with the columns of :mod:`pipeline.schemas`."""
+    return ElectionTables(**{name: typed_frame(name, rows[name]) for name in MODELS})
 
 
 # --- Cell values --------------------------------------------------------------------
@@ -421,6 +311,9 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
         "predictions": _predictions(article),
         "county_flips": flips,
         "fundraising": _fundraising(article, candidates),
+        "sections": [
+            {"line": section.line, "section": section.path} for section in article.sections()
+        ],
     }
     return {name: [{**key, **row} for row in rows] for name, rows in tables.items()}
 
@@ -497,6 +390,7 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
     ]
     results: list[dict] = []
     totals: dict = {
+        "totals_line": None,
         "total_votes": None,
         "total_pct": None,
         "electoral_votes": None,
@@ -511,6 +405,7 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
         label = row.cells[0]
         if TOTAL_LABEL.match(label):
             values = dict(zip(numeric, filled[1:], strict=False))
+            totals["totals_line"] = row.line
             totals["total_votes"] = cells.count(values.get("votes", ""), "Votes")
             totals["total_pct"] = cells.optional_percent(
                 values.get("percentage", values.get("%", "")), "Percentage"
@@ -654,6 +549,8 @@ def _county_results(
             continue
         cells = _Cells(article, section, row)
         name = row.cells[0]
+        if table_totals:
+            raise cells.error(f"row '{name}' follows the by-county table's Totals row")
         if len(row.cells) < width or any(
             not row.cells[i] for i in range(width) if _is_count_cell(columns, i)
         ):
@@ -676,7 +573,7 @@ def _county_results(
                 table_totals.append(
                     {"line": row.line, "column": label, "votes": count, "pct": percent}
                 )
-            break
+            continue
         if not name:
             raise cells.error("by-county row without a county name")
         margin = next((values[c.label] for c in columns if c.kind == "margin"), (None, None))

@@ -10,19 +10,30 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from pipeline import PROJECT_ROOT
-from pipeline.extract import ElectionTables
+from pipeline.checks import (
+    ARTICLES_ARE_READABLE,
+    ERROR,
+    all_rules,
+    describe_finding,
+    evaluate,
+    refused_files,
+)
+from pipeline.extract import ElectionTables, extract_articles
 from pipeline.reference import all_states
 
 SQL_DIR = PROJECT_ROOT / "sql"
 
 # Creation order: every table after the tables it references, views last.
 TABLES = [
+    "article_versions",
     "dim_state",
     "dim_election",
     "dim_party",
@@ -39,6 +50,7 @@ TABLES = [
     "fact_prediction",
     "fact_county_flip",
     "fact_fundraising",
+    "dq_check_results",
 ]
 VIEWS = [
     "state_results",
@@ -48,6 +60,7 @@ VIEWS = [
     "electors",
     "predictions",
     "county_flips",
+    "data_quality",
 ]
 STAGING_SUFFIX = ".staging"
 
@@ -55,7 +68,7 @@ STAGING_SUFFIX = ".staging"
 def election_ids(frame: pd.DataFrame) -> pd.Series:
     """Stable election key from the natural key: year * 100 + state FIPS (200429)."""
     fips = {state.postal_code: int(state.fips) for state in all_states()}
-    return (frame["year"] * 100 + frame["state_po"].map(fips)).astype("int64")
+    return frame["year"].astype("int64") * 100 + frame["state_po"].map(fips).astype("int64")
 
 
 def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
@@ -205,35 +218,174 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute((SQL_DIR / f"{name}.sql").read_text())
 
 
-def build_warehouse(tables: ElectionTables, path: Path) -> dict[str, int]:
-    """Write a complete warehouse into a new file at ``path``; return rows per table."""
-    frames = warehouse_frames(tables)
-    with duckdb.connect(str(path)) as connection:
-        create_schema(connection)
-        connection.execute("BEGIN TRANSACTION")
-        for name in TABLES:
-            frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
-            connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
-        connection.execute("COMMIT")
-        connection.execute("CHECKPOINT")
-        return {
-            name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in TABLES + VIEWS
-        }
+@dataclass
+class PublishReport:
+    """What a load published: rows per table and view, and the refused articles."""
+
+    counts: dict[str, int]
+    refused: pd.DataFrame  # file, reason, kept_version
 
 
-def publish_warehouse(tables: ElectionTables, live: Path) -> dict[str, int]:
-    """Build the warehouse beside ``live`` and rename it over ``live`` in one step."""
+# One row per article and check of this run, with the article's failing cells.
+QUALITY_ROWS = """
+INSERT INTO dq_check_results
+SELECT $run_id, $evaluated_at, e.article, e.check_name, e.asset, e.severity,
+       count(f."check") = 0, count(f."check"),
+       coalesce(
+           list({'section': f.section, 'line': f.line, 'column': f."column",
+                 'published': f.published, 'expected': f.expected} ORDER BY f.line)
+               FILTER (WHERE f."check" IS NOT NULL)[1:100],
+           [])
+FROM evaluations e
+LEFT JOIN findings f ON f.file = e.article AND f."check" = e.check_name
+GROUP BY ALL
+"""
+
+
+def publish_warehouse(
+    tables: ElectionTables,
+    findings: pd.DataFrame,
+    files: pd.DataFrame,
+    live: Path,
+    run_id: str,
+) -> PublishReport:
+    """Build the new warehouse beside ``live`` and rename it over ``live`` in one step.
+
+    Articles with an ERROR finding are left out; where the live warehouse holds an
+    earlier version of such an article that still passes every rule, that version is
+    published again, so a bad edit never removes an election analysts had.
+    """
     live.parent.mkdir(parents=True, exist_ok=True)
     remove_staging_leftovers(live)
     staging = live.with_name(f"{live.name}.{uuid.uuid4().hex}{STAGING_SUFFIX}")
     try:
-        counts = build_warehouse(tables, staging)
+        report = build_warehouse(tables, findings, files, staging, live, run_id)
         os.replace(staging, live)
     finally:
         for leftover in (staging, staging.with_name(staging.name + ".wal")):
             leftover.unlink(missing_ok=True)
-    return counts
+    return report
+
+
+def build_warehouse(
+    tables: ElectionTables,
+    findings: pd.DataFrame,
+    files: pd.DataFrame,
+    path: Path,
+    previous: Path | None,
+    run_id: str,
+) -> PublishReport:
+    """Write a complete warehouse into the new file ``path``."""
+    refused = refused_files(findings)
+    accepted = tables.select(refused, keep=False)
+    versions = files[files["file"].isin(accepted.elections["file"])][
+        ["sha256", "file", "bytes", "text"]
+    ]
+    with duckdb.connect(str(path)) as connection:
+        create_schema(connection)
+        has_previous = previous is not None and previous.exists()
+        if has_previous:
+            connection.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
+        kept_versions = _previous_versions(connection, refused) if has_previous else versions[:0]
+        kept = _passing(kept_versions)
+        published = ElectionTables.concat([accepted, kept])
+        versions = pd.concat(
+            [versions, kept_versions[kept_versions["file"].isin(kept.elections["file"])]]
+        )
+        frames = {"article_versions": versions, **warehouse_frames(published)}
+        connection.execute("BEGIN TRANSACTION")
+        for name in TABLES:
+            if name in frames:
+                frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
+                connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
+        evaluations = _evaluations(tables, files)  # noqa: F841 (read by QUALITY_ROWS)
+        connection.execute(QUALITY_ROWS, {"run_id": run_id, "evaluated_at": datetime.now(UTC)})
+        if has_previous and _has_table(connection, "previous", "dq_check_results"):
+            connection.execute(
+                "INSERT INTO dq_check_results BY NAME SELECT * FROM previous.dq_check_results"
+            )
+        connection.execute("COMMIT")
+        if has_previous:
+            connection.execute("DETACH previous")
+        connection.execute("CHECKPOINT")
+        counts = {
+            name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in TABLES + VIEWS
+        }
+    return PublishReport(counts, _refusals(findings, refused, kept_versions, kept))
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+            [database, table],
+        ).fetchone()[0]
+    )
+
+
+def _previous_versions(connection: duckdb.DuckDBPyConnection, files: list[str]) -> pd.DataFrame:
+    """The published versions of ``files`` in the live warehouse (none if it predates them)."""
+    columns = ["sha256", "file", "bytes", "text"]
+    if not files or not _has_table(connection, "previous", "article_versions"):
+        return pd.DataFrame(columns=columns)
+    return connection.execute(
+        """
+        SELECT v.sha256, v.file, v.bytes, v.text
+        FROM previous.article_versions v
+        JOIN previous.dim_election e ON e.source_sha256 = v.sha256
+        WHERE v.file IN (SELECT unnest($files))
+        """,
+        {"files": files},
+    ).df()
+
+
+def _passing(versions: pd.DataFrame) -> ElectionTables:
+    """Tables of the given article versions that pass every ERROR rule today."""
+    sources = versions.assign(error=None, error_line=None)
+    tables, unreadable = extract_articles(sources)
+    refused = refused_files(evaluate(tables, unreadable))
+    return tables.select(refused, keep=False)
+
+
+def _evaluations(tables: ElectionTables, files: pd.DataFrame) -> pd.DataFrame:
+    """Every (article, check) pair this run evaluated: readability for every file, the
+    other rules for every article that could be read."""
+    rules = pd.DataFrame(
+        [(rule.name, rule.table, rule.severity) for rule in all_rules()],
+        columns=["check_name", "asset", "severity"],
+    )
+    readable = rules["check_name"] == ARTICLES_ARE_READABLE.name
+    return pd.concat(
+        [
+            files[["file"]].merge(rules[readable], how="cross"),
+            tables.elections[["file"]].merge(rules[~readable], how="cross"),
+        ],
+        ignore_index=True,
+    ).rename(columns={"file": "article"})
+
+
+def _refusals(
+    findings: pd.DataFrame, refused: list[str], versions: pd.DataFrame, kept: ElectionTables
+) -> pd.DataFrame:
+    """One line per refused article: its first ERROR and the version still published."""
+    errors = findings[(findings["severity"] == ERROR) & findings["file"].isin(refused)]
+    first = errors.drop_duplicates("file").set_index("file")
+    kept_sha = kept.elections.set_index("file")["sha256"]
+    return pd.DataFrame(
+        {
+            "file": refused,
+            "reason": [
+                f"{row.check}: {describe_finding(row)}"
+                for row in first.reset_index()
+                .set_index("file", drop=False)
+                .loc[refused]
+                .itertuples()
+            ],
+            "kept_version": [kept_sha.get(file) for file in refused],
+        },
+        columns=["file", "reason", "kept_version"],
+    )
 
 
 def remove_staging_leftovers(live: Path) -> None:

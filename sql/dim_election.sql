@@ -12,7 +12,7 @@ CREATE TABLE dim_election (
     previous_year   INTEGER,
     next_year       INTEGER,
     source_file     VARCHAR NOT NULL,
-    source_sha256   VARCHAR NOT NULL,
+    source_sha256   VARCHAR NOT NULL REFERENCES article_versions (sha256),
     UNIQUE (year, state_fips)
 );
 COMMENT ON TABLE dim_election IS 'One presidential election in one state: one article of raw/.';
