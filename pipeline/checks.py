@@ -140,6 +140,8 @@ def schema_cells(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         cases.loc[located, "failure_case"].to_numpy(),
         cases.loc[located, "check"].to_numpy(),
     )
+    # Rows of a long table (one per candidate) share their line: one cell each.
+    found = found.drop_duplicates()
     # A failure without a row (a missing column, a wrong dtype) concerns every article.
     unlocated = cases[~located]
     if len(unlocated):

@@ -4,12 +4,14 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pandas as pd
 import pytest
 
 from pipeline.article import Article, parse_article
 from pipeline.assets import ArticleSource, Warehouse
+from pipeline.checks import evaluate
 from pipeline.definitions import defs
-from pipeline.extract import ElectionTables, extract_tables
+from pipeline.extract import ElectionTables, extract_articles, extract_tables
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 SEED = RAW / "2004_United_States_presidential_election_in_Missouri.txt"
@@ -39,6 +41,29 @@ def seed_tables(seed_article) -> ElectionTables:
 def tables_from_text(text: str, file: str = SEED_NAME) -> ElectionTables:
     """Typed tables of an article given as text (for tests that edit the seed)."""
     return extract_tables(parse_article(text, file))
+
+
+def findings_of(text: str, file: str = SEED_NAME) -> pd.DataFrame:
+    """Every data-quality finding for an article given as text, unreadable ones included."""
+    source = {
+        "file": file,
+        "sha256": "0" * 64,
+        "bytes": len(text),
+        "text": text,
+        "error": None,
+        "error_line": None,
+    }
+    tables, unreadable = extract_articles(pd.DataFrame([source]))
+    return evaluate(tables, unreadable)
+
+
+def edit(text: str, line_start: str, old: str, new: str) -> str:
+    """The text with ``old`` replaced by ``new`` on the one line that starts with ``line_start``."""
+    lines = text.split("\n")
+    (index,) = [i for i, line in enumerate(lines) if line.startswith(line_start)]
+    assert old in lines[index], (old, lines[index])
+    lines[index] = lines[index].replace(old, new, 1)
+    return "\n".join(lines)
 
 
 def materialize_all(raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
