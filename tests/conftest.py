@@ -13,7 +13,8 @@ from pipeline.checks import evaluate
 from pipeline.definitions import defs
 from pipeline.extract import ElectionTables, extract_articles, extract_tables
 
-RAW = Path(__file__).resolve().parent.parent / "raw"
+PROJECT = Path(__file__).resolve().parent.parent
+RAW = PROJECT / "raw"
 SEED = RAW / "2004_United_States_presidential_election_in_Missouri.txt"
 SEED_NAME = SEED.name
 

@@ -1,0 +1,162 @@
+"""Data quality through Dagster: checks in the run's results, refused articles kept out of
+(or kept at their last good version in) the warehouse, the quality history in SQL."""
+
+import os
+import subprocess
+import sys
+
+import dagster as dg
+import duckdb
+import pytest
+
+from tests.conftest import PROJECT, SEED_NAME, edit, materialize_all
+
+BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
+
+
+def check_evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    return {e.check_name: e for e in result.get_asset_check_evaluations()}
+
+
+def count(path, sql):
+    with duckdb.connect(str(path), read_only=True) as db:
+        return db.execute(sql).fetchall()
+
+
+@pytest.fixture()
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    return folder
+
+
+def test_missing_raw_folder_fails_with_its_name(tmp_path):
+    result = materialize_all(tmp_path / "missing", tmp_path / "w.duckdb")
+    assert not result.success
+    (failure,) = result.get_step_failure_events()
+    assert (
+        "missing does not exist (ELECTIONS_RAW_DIR)"
+        in failure.step_failure_data.user_failure_data.description
+    )
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_failing_check_shows_its_cells_in_dagster(raw, tmp_path, seed_text):
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    result = materialize_all(raw, tmp_path / "w.duckdb")
+    evaluations = check_evaluations(result)
+    failing = evaluations["county_columns_sum_to_total"]
+    assert not failing.passed
+    assert failing.severity == dg.AssetCheckSeverity.ERROR
+    assert failing.asset_key == dg.AssetKey("county_results")
+    assert failing.metadata["failures"].value == 1
+    table = failing.metadata["failing cells"].value
+    row = [cell.strip() for cell in table.splitlines()[2].strip("|").split("|")]
+    assert row == [SEED_NAME, "Results > By county", "89", "Total", "11,405", "11,404"]
+    rounding = evaluations["county_percentages_rounding_drift"]
+    assert (rounding.passed, rounding.severity, rounding.metadata["failures"].value) == (
+        False,
+        dg.AssetCheckSeverity.WARN,
+        42,
+    )
+    assert evaluations["state_votes_sum_to_total"].passed
+
+
+def test_refused_article_never_reaches_the_warehouse(raw, tmp_path, seed_text):
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    warehouse = tmp_path / "w.duckdb"
+    assert materialize_all(raw, warehouse).success  # the run publishes what passed
+    assert count(warehouse, "SELECT count(*) FROM dim_election") == [(0,)]
+    assert count(warehouse, "SELECT count(*) FROM fact_county_result") == [(0,)]
+    assert count(
+        warehouse,
+        "SELECT passed, failure_count, details[1].line, details[1].published "
+        "FROM dq_check_results WHERE check_name = 'county_columns_sum_to_total'",
+    ) == [(False, 1, 89, "11,405")]
+
+
+def test_bad_new_version_keeps_the_last_good_one(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    assert materialize_all(raw, warehouse).success
+    assert count(
+        warehouse,
+        "SELECT votes FROM county_results WHERE county = 'Jackson' AND candidate = 'John Kerry'",
+    ) == [(183654,)]
+    assert count(
+        warehouse, "SELECT total_votes FROM county_results WHERE county = 'Adair' LIMIT 1"
+    ) == [(11404,)]
+    quality = count(
+        warehouse,
+        "SELECT passed, articles_failed, failing_articles FROM data_quality "
+        "WHERE check_name = 'county_columns_sum_to_total'",
+    )
+    assert quality == [(False, 1, [SEED_NAME])]
+    runs = count(warehouse, "SELECT count(DISTINCT run_id) FROM dq_check_results")
+    assert runs == [(2,)]  # the first load's evaluations are kept as history
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "the file is empty"), ("= x =\nGenevi\u00e8ve\n".encode("latin-1"), "not UTF-8 text")],
+    ids=["empty", "latin-1"],
+)
+def test_unreadable_files_are_refused_by_name(raw, tmp_path, content, reason):
+    (raw / "broken.txt").write_bytes(content)
+    result = materialize_all(raw, tmp_path / "w.duckdb")
+    readable = check_evaluations(result)["articles_are_readable"]
+    assert not readable.passed
+    assert "broken.txt" in readable.metadata["failing cells"].value
+    assert reason in readable.metadata["failing cells"].value
+
+
+def test_empty_raw_folder_never_replaces_the_warehouse(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    (raw / SEED_NAME).unlink()
+    result = materialize_all(raw, warehouse)
+    assert not check_evaluations(result)["raw_folder_has_articles"].passed
+    assert result.is_node_skipped("warehouse") or not result.is_node_success("warehouse")
+    assert count(warehouse, "SELECT count(*) FROM dim_election") == [(1,)]
+
+
+def run_cli(raw, tmp_path):
+    env = {
+        **os.environ,
+        "ELECTIONS_RAW_DIR": str(raw),
+        "ELECTIONS_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+    }
+    (tmp_path / "dagster").mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "run"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_make_run_exits_non_zero_and_names_the_cell(raw, tmp_path, seed_text):
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    done = run_cli(raw, tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert (
+        f"    {SEED_NAME}, section 'Results > By county', line 89, column 'Total': "
+        "11,405 (expected 11,404)"
+    ) in done.stdout
+    assert "ERROR county_columns_sum_to_total (county_results): 1 cell(s)" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_make_run_on_the_seed(raw, tmp_path, seed_text):
+    (raw / SEED_NAME).write_text(seed_text)
+    done = run_cli(raw, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 article(s)" in done.stdout
+    assert "checks: 26 passed, 2 warned, 0 failed" in done.stdout
