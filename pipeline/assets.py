@@ -176,6 +176,7 @@ def warehouse(
             "path": dg.MetadataValue.path(str(path.resolve())),
             "articles": dg.MetadataValue.int(report.counts["dim_election"]),
             "refused": dg.MetadataValue.md(markdown(report.refused)),
+            "load log": dg.MetadataValue.md(markdown(report.load_log)),
             "rows": dg.MetadataValue.md(
                 markdown(pd.DataFrame(report.counts.items(), columns=["table", "rows"]))
             ),

@@ -8,8 +8,12 @@ one, never a half-written one.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import struct
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +55,7 @@ TABLES = [
     "fact_county_flip",
     "fact_fundraising",
     "dq_check_results",
+    "load_log",
 ]
 VIEWS = [
     "state_results",
@@ -61,6 +66,7 @@ VIEWS = [
     "predictions",
     "county_flips",
     "data_quality",
+    "quarantine",
 ]
 STAGING_SUFFIX = ".staging"
 
@@ -220,16 +226,24 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 @dataclass
 class PublishReport:
-    """What a load published: rows per table and view, and the refused articles."""
+    """What a load published: rows per table and view, and what it did with each file."""
 
     counts: dict[str, int]
-    refused: pd.DataFrame  # file, reason, kept_version
+    load_log: pd.DataFrame  # file, sha256, status, published_sha256, reason
+
+    @property
+    def refused(self) -> pd.DataFrame:
+        return self.load_log[self.load_log["status"].isin(["kept_previous", "refused"])]
+
+
+class WarehouseBusy(RuntimeError):
+    """The live warehouse is open read-write by another process: it cannot be replaced."""
 
 
 # One row per article and check of this run, with the article's failing cells.
 QUALITY_ROWS = """
 INSERT INTO dq_check_results
-SELECT $run_id, $evaluated_at, e.article, e.check_name, e.asset, e.severity,
+SELECT $run_id, $loaded_at, e.article, e.check_name, e.asset, e.severity,
        count(f."check") = 0, count(f."check"),
        coalesce(
            list({'section': f.section, 'line': f.line, 'column': f."column",
@@ -240,6 +254,7 @@ FROM evaluations e
 LEFT JOIN findings f ON f.file = e.article AND f."check" = e.check_name
 GROUP BY ALL
 """
+HISTORY_TABLES = ["dq_check_results", "load_log"]
 
 
 def publish_warehouse(
@@ -249,22 +264,91 @@ def publish_warehouse(
     live: Path,
     run_id: str,
 ) -> PublishReport:
-    """Build the new warehouse beside ``live`` and rename it over ``live`` in one step.
+    """Build the new warehouse beside ``live``, verify it, and rename it over ``live``.
 
-    Articles with an ERROR finding are left out; where the live warehouse holds an
-    earlier version of such an article that still passes every rule, that version is
-    published again, so a bad edit never removes an election analysts had.
+    Readers holding ``live`` open read-only keep their snapshot; new connections see the
+    new file. A failure at any point, a killed process included, leaves ``live`` as it
+    was: only the rename changes it, and the rename is atomic. Articles with an ERROR
+    finding are left out; where ``live`` holds an earlier version of such an article
+    that still passes every rule, that version is published again.
     """
     live.parent.mkdir(parents=True, exist_ok=True)
-    remove_staging_leftovers(live)
-    staging = live.with_name(f"{live.name}.{uuid.uuid4().hex}{STAGING_SUFFIX}")
-    try:
-        report = build_warehouse(tables, findings, files, staging, live, run_id)
-        os.replace(staging, live)
-    finally:
-        for leftover in (staging, staging.with_name(staging.name + ".wal")):
-            leftover.unlink(missing_ok=True)
+    with reload_lock(live.parent):
+        remove_staging_leftovers(live)
+        refuse_if_written(live)
+        staging = live.with_name(f"{live.name}.{uuid.uuid4().hex}{STAGING_SUFFIX}")
+        try:
+            report = build_warehouse(tables, findings, files, staging, live, run_id)
+            verify_warehouse(staging, report.counts)
+            refuse_if_written(live)
+            os.replace(staging, live)
+            # A write-ahead log left by a writer that died belonged to the old file.
+            live.with_name(live.name + ".wal").unlink(missing_ok=True)
+        finally:
+            for leftover in (staging, staging.with_name(staging.name + ".wal")):
+                leftover.unlink(missing_ok=True)
     return report
+
+
+@contextmanager
+def reload_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the warehouse folder, so two loads (a scheduled run and
+    ``make run``) never build and swap at the same time; the second waits."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def writer_pid(path: Path) -> int | None:
+    """PID of a process holding ``path`` open read-write, else None.
+
+    DuckDB takes an exclusive fcntl lock on the database file for a read-write
+    connection and a shared one for a read-only connection. Asking whether a shared
+    lock could be taken therefore finds exactly the read-write holders.
+    """
+    if not path.exists():
+        return None
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        request = struct.pack(FLOCK, fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
+        answer = fcntl.fcntl(descriptor, fcntl.F_GETLK, request)
+    finally:
+        os.close(descriptor)
+    kind, _, _, _, pid = struct.unpack(FLOCK, answer)
+    return pid if kind != fcntl.F_UNLCK else None
+
+
+# struct flock on Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid.
+FLOCK = "hhqqi4x"
+
+
+def refuse_if_written(live: Path) -> None:
+    """Stop the load while a process holds the live file read-write.
+
+    Renaming a new file over it would orphan that process's write-ahead log (its name
+    follows the path), and the new file would then refuse to open.
+    """
+    pid = writer_pid(live)
+    if pid is not None:
+        raise WarehouseBusy(
+            f"{live} is open read-write by process {pid}; the reload would corrupt that "
+            "connection's write-ahead log. Close it and connect read-only "
+            f"(duckdb.connect('{live}', read_only=True), or `make sql`), then reload."
+        )
+
+
+def verify_warehouse(path: Path, counts: dict[str, int]) -> None:
+    """Reopen the closed new file and check that every table and view reads back whole."""
+    with duckdb.connect(str(path), read_only=True) as connection:
+        for name, expected in counts.items():
+            found = connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            if found != expected:
+                raise RuntimeError(
+                    f"new warehouse {path}: {name} has {found} rows, wrote {expected}"
+                )
 
 
 def build_warehouse(
@@ -275,44 +359,50 @@ def build_warehouse(
     previous: Path | None,
     run_id: str,
 ) -> PublishReport:
-    """Write a complete warehouse into the new file ``path``."""
+    """Write a complete warehouse into the new file ``path``, carrying over from the
+    ``previous`` one the history tables and the last good version of refused articles."""
     refused = refused_files(findings)
     accepted = tables.select(refused, keep=False)
-    versions = files[files["file"].isin(accepted.elections["file"])][
-        ["sha256", "file", "bytes", "text"]
-    ]
+    loaded_at = datetime.now(UTC)
     with duckdb.connect(str(path)) as connection:
         create_schema(connection)
-        has_previous = previous is not None and previous.exists()
-        if has_previous:
+        carried = previous is not None and previous.exists()
+        if carried:
             connection.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
-        kept_versions = _previous_versions(connection, refused) if has_previous else versions[:0]
-        kept = _passing(kept_versions)
+        previous_versions = _previous_versions(connection) if carried else _no_versions()
+        kept = _passing(previous_versions[previous_versions["file"].isin(refused)])
         published = ElectionTables.concat([accepted, kept])
         versions = pd.concat(
-            [versions, kept_versions[kept_versions["file"].isin(kept.elections["file"])]]
-        )
-        frames = {"article_versions": versions, **warehouse_frames(published)}
+            [
+                files[files["file"].isin(accepted.elections["file"])],
+                previous_versions[previous_versions["file"].isin(kept.elections["file"])],
+            ]
+        )[["sha256", "file", "bytes", "text"]]
+        log = _load_log(findings, files, refused, published, previous_versions)
+        frames = {
+            "article_versions": versions,
+            **warehouse_frames(published),
+            "load_log": log.assign(run_id=run_id, loaded_at=loaded_at),
+        }
         connection.execute("BEGIN TRANSACTION")
         for name in TABLES:
             if name in frames:
                 frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
                 connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
         evaluations = _evaluations(tables, files)  # noqa: F841 (read by QUALITY_ROWS)
-        connection.execute(QUALITY_ROWS, {"run_id": run_id, "evaluated_at": datetime.now(UTC)})
-        if has_previous and _has_table(connection, "previous", "dq_check_results"):
-            connection.execute(
-                "INSERT INTO dq_check_results BY NAME SELECT * FROM previous.dq_check_results"
-            )
+        connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
+        for name in HISTORY_TABLES:
+            if carried and _has_table(connection, "previous", name):
+                connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM previous.{name}")
         connection.execute("COMMIT")
-        if has_previous:
+        if carried:
             connection.execute("DETACH previous")
         connection.execute("CHECKPOINT")
         counts = {
             name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             for name in TABLES + VIEWS
         }
-    return PublishReport(counts, _refusals(findings, refused, kept_versions, kept))
+    return PublishReport(counts, log)
 
 
 def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
@@ -324,19 +414,22 @@ def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str)
     )
 
 
-def _previous_versions(connection: duckdb.DuckDBPyConnection, files: list[str]) -> pd.DataFrame:
-    """The published versions of ``files`` in the live warehouse (none if it predates them)."""
-    columns = ["sha256", "file", "bytes", "text"]
-    if not files or not _has_table(connection, "previous", "article_versions"):
-        return pd.DataFrame(columns=columns)
+def _no_versions() -> pd.DataFrame:
+    return pd.DataFrame({"sha256": [], "file": [], "bytes": [], "text": []}).astype(
+        {"sha256": "str", "file": "str", "bytes": "int64", "text": "str"}
+    )
+
+
+def _previous_versions(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The article versions the live warehouse publishes (none if it predates them)."""
+    if not _has_table(connection, "previous", "article_versions"):
+        return _no_versions()
     return connection.execute(
         """
         SELECT v.sha256, v.file, v.bytes, v.text
         FROM previous.article_versions v
         JOIN previous.dim_election e ON e.source_sha256 = v.sha256
-        WHERE v.file IN (SELECT unnest($files))
-        """,
-        {"files": files},
+        """
     ).df()
 
 
@@ -365,27 +458,28 @@ def _evaluations(tables: ElectionTables, files: pd.DataFrame) -> pd.DataFrame:
     ).rename(columns={"file": "article"})
 
 
-def _refusals(
-    findings: pd.DataFrame, refused: list[str], versions: pd.DataFrame, kept: ElectionTables
+def _load_log(
+    findings: pd.DataFrame,
+    files: pd.DataFrame,
+    refused: list[str],
+    published: ElectionTables,
+    previous_versions: pd.DataFrame,
 ) -> pd.DataFrame:
-    """One line per refused article: its first ERROR and the version still published."""
-    errors = findings[(findings["severity"] == ERROR) & findings["file"].isin(refused)]
-    first = errors.drop_duplicates("file").set_index("file")
-    kept_sha = kept.elections.set_index("file")["sha256"]
-    return pd.DataFrame(
-        {
-            "file": refused,
-            "reason": [
-                f"{row.check}: {describe_finding(row)}"
-                for row in first.reset_index()
-                .set_index("file", drop=False)
-                .loc[refused]
-                .itertuples()
-            ],
-            "kept_version": [kept_sha.get(file) for file in refused],
-        },
-        columns=["file", "reason", "kept_version"],
-    )
+    """What this load does with each file: published, kept_previous, refused or removed."""
+    published_sha = published.elections.set_index("file")["sha256"]
+    errors = findings[findings["severity"] == ERROR].drop_duplicates("file")
+    first_error = {row.file: f"{row.check}: {describe_finding(row)}" for row in errors.itertuples()}
+    rows = []
+    for file, sha256 in zip(files["file"], files["sha256"], strict=True):
+        kept = published_sha.get(file)
+        if file not in refused:
+            rows.append((file, sha256, "published", kept, None))
+        else:
+            status = "kept_previous" if kept is not None else "refused"
+            rows.append((file, sha256, status, kept, first_error[file]))
+    for file in sorted(set(previous_versions["file"]) - set(files["file"])):
+        rows.append((file, None, "removed", None, None))
+    return pd.DataFrame(rows, columns=["file", "sha256", "status", "published_sha256", "reason"])
 
 
 def remove_staging_leftovers(live: Path) -> None:
