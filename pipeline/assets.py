@@ -20,7 +20,7 @@ from pipeline.article import read_source
 from pipeline.checks import ERROR, Rule, all_rules, evaluate
 from pipeline.extract import ElectionTables, extract_articles
 from pipeline.schemas import MODELS, describe
-from pipeline.warehouse import publish_warehouse
+from pipeline.warehouse import WarehouseBusy, publish_warehouse
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
@@ -38,8 +38,11 @@ class ArticleSource(dg.ConfigurableResource):
 
     raw_dir: str
 
+    def folder(self) -> Path:
+        return project_path(self.raw_dir)
+
     def paths(self) -> list[Path]:
-        folder = project_path(self.raw_dir)
+        folder = self.folder()
         if not folder.is_dir():
             raise dg.Failure(f"raw folder {folder} does not exist (ELECTIONS_RAW_DIR)")
         return sorted(folder.glob("*.txt"))
@@ -164,13 +167,16 @@ def warehouse(
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
     as a whole on each load. Refused articles keep their last good version."""
     path = project_path(warehouse_file.path)
-    report = publish_warehouse(
-        ElectionTables(**{name: inputs[name] for name in MODELS}),
-        inputs["quality_findings"],
-        inputs["article_files"],
-        path,
-        run_id=context.run.run_id,
-    )
+    try:
+        report = publish_warehouse(
+            ElectionTables(**{name: inputs[name] for name in MODELS}),
+            inputs["quality_findings"],
+            inputs["article_files"],
+            path,
+            run_id=context.run.run_id,
+        )
+    except WarehouseBusy as error:
+        raise dg.Failure(description=str(error)) from None
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path.resolve())),

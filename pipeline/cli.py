@@ -40,7 +40,7 @@ def run() -> int:
     prepare_dagster_home()
     from pipeline.definitions import defs
 
-    job = defs.resolve_implicit_global_asset_job_def()
+    job = defs.resolve_job_def("reload_warehouse")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,

@@ -12,15 +12,19 @@ from pipeline.assets import (
     raw_folder_has_articles,
     warehouse,
 )
+from pipeline.automation import nightly_reload, raw_folder_sensor, reload_warehouse
 
-# Defaults of the two settings, relative to the directory Dagster runs in (the repo
-# root under `make`). Setting the variables overrides them.
+# Defaults of the two settings; relative paths are read from the repository root.
+# Setting the variables overrides them.
 os.environ.setdefault("ELECTIONS_RAW_DIR", "raw")
 os.environ.setdefault("ELECTIONS_WAREHOUSE", "warehouse/elections.duckdb")
 
 defs = dg.Definitions(
     assets=[article_files, extracted_tables, warehouse],
     asset_checks=[raw_folder_has_articles],
+    jobs=[reload_warehouse],
+    sensors=[raw_folder_sensor],
+    schedules=[nightly_reload],
     resources={
         "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),
         "warehouse_file": Warehouse(path=dg.EnvVar("ELECTIONS_WAREHOUSE")),

@@ -194,5 +194,7 @@ def test_rebuild_with_unchanged_raw_is_identical(seed_warehouse, tmp_path):
         for table in TABLES:
             query = f"SELECT * FROM {table} ORDER BY ALL"
             if table in ("dq_check_results", "load_log"):  # a new run id and time per load
-                query = f"SELECT * EXCLUDE (run_id, {HISTORY_TIME[table]}) FROM {table} ORDER BY ALL"
+                query = (
+                    f"SELECT * EXCLUDE (run_id, {HISTORY_TIME[table]}) FROM {table} ORDER BY ALL"
+                )
             assert first.execute(query).fetchall() == second.execute(query).fetchall(), table

@@ -1,0 +1,272 @@
+"""Reloads that never lose data: readers during a swap, a read-write holder, a killed
+load, quarantine beside good articles, removed files, the sensor and the schedule."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from pipeline.assets import ArticleSource
+from pipeline.automation import nightly_reload, raw_folder_sensor
+from pipeline.warehouse import STAGING_SUFFIX, writer_pid
+from tests.conftest import PROJECT, SEED_NAME, edit, materialize_all
+
+BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
+
+
+def article_for_year(seed_text: str, year: int) -> tuple[str, str]:
+    """The seed as the article of another year: (file name, text)."""
+    text = seed_text.replace(
+        "2004 United States presidential election in Missouri",
+        f"{year} United States presidential election in Missouri",
+    )
+    return SEED_NAME.replace("2004", str(year)), text
+
+
+def rows(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as db:
+        return db.execute(sql).fetchall()
+
+
+@pytest.fixture()
+def raw(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    return folder
+
+
+def holder(path: Path, read_only: bool) -> subprocess.Popen:
+    """A separate process holding a connection to ``path``; it reports on stdin commands."""
+    script = f"""
+import duckdb, sys
+db = duckdb.connect({str(path)!r}, read_only={read_only})
+print("ready", flush=True)
+for line in sys.stdin:
+    print(db.execute("SELECT count(*) FROM dim_election").fetchone()[0], flush=True)
+"""
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout.readline().strip() == "ready"
+    return process
+
+
+def ask(process: subprocess.Popen) -> str:
+    process.stdin.write("count\n")
+    process.stdin.flush()
+    return process.stdout.readline().strip()
+
+
+def test_reload_under_an_open_reader(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    reader = holder(warehouse, read_only=True)
+    try:
+        assert ask(reader) == "1"
+        name, text = article_for_year(seed_text, 2008)
+        (raw / name).write_text(text)
+        assert materialize_all(raw, warehouse).success
+        assert ask(reader) == "1"  # its snapshot is intact
+        assert rows(warehouse, "SELECT count(*) FROM dim_election") == [(2,)]  # new connections
+    finally:
+        reader.kill()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "w.duckdb"]  # no leftovers
+
+
+def test_read_write_holder_stops_the_swap_and_is_named(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    writer = holder(warehouse, read_only=False)
+    try:
+        assert writer_pid(warehouse) == writer.pid
+        name, text = article_for_year(seed_text, 2008)
+        (raw / name).write_text(text)
+        result = materialize_all(raw, warehouse)
+        assert not result.success
+        (failure,) = result.get_step_failure_events()
+        message = failure.step_failure_data.user_failure_data.description
+        assert f"open read-write by process {writer.pid}" in message
+        assert "connect read-only" in message
+        assert ask(writer) == "1"
+    finally:
+        writer.kill()
+        writer.wait()
+    assert writer_pid(warehouse) is None
+    assert rows(warehouse, "SELECT count(*) FROM dim_election") == [(1,)]  # still opens, unchanged
+
+
+def run_cli(raw: Path, warehouse: Path, home: Path) -> subprocess.Popen:
+    home.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "ELECTIONS_RAW_DIR": str(raw),
+        "ELECTIONS_WAREHOUSE": str(warehouse),
+        "DAGSTER_HOME": str(home),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run"],
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def test_load_killed_mid_build_leaves_the_warehouse_intact(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    before = rows(warehouse, "SELECT * FROM fact_county_result ORDER BY ALL")
+    for year in range(1900, 1940):  # enough articles for a build that lasts
+        name, text = article_for_year(seed_text, year)
+        (raw / name).write_text(text)
+    load = run_cli(raw, warehouse, tmp_path / "dagster")
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(f"w.duckdb.*{STAGING_SUFFIX}")):
+        assert load.poll() is None, "the load ended before its staging file was seen"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    load.send_signal(signal.SIGKILL)
+    load.wait()
+    assert list(tmp_path.glob(f"w.duckdb.*{STAGING_SUFFIX}"))  # the killed load's leftover
+    assert rows(warehouse, "SELECT * FROM fact_county_result ORDER BY ALL") == before
+    assert rows(warehouse, "SELECT count(*) FROM dim_election") == [(1,)]
+    # the next load cleans the leftover and publishes everything
+    assert materialize_all(raw, warehouse).success
+    assert not list(tmp_path.glob(f"w.duckdb.*{STAGING_SUFFIX}*"))
+    assert rows(warehouse, "SELECT count(*) FROM dim_election") == [(41,)]
+
+
+def test_bad_article_is_quarantined_while_the_good_one_publishes(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    bad_name, bad_text = article_for_year(seed_text, 2008)
+    (raw / bad_name).write_text(edit(bad_text, *BAD_CELL))
+    result = materialize_all(raw, warehouse)
+    assert result.success
+    assert rows(warehouse, "SELECT year FROM dim_election") == [(2004,)]
+    assert rows(warehouse, "SELECT file, status, kept_sha256, reason FROM quarantine") == [
+        (
+            bad_name,
+            "refused",
+            None,
+            f"county_columns_sum_to_total: {bad_name}, section 'Results > By county', line 89, "
+            "column 'Total': 11,405 (expected 11,404)",
+        )
+    ]
+
+
+def test_bad_new_version_is_quarantined_with_its_kept_version(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    (good_sha,) = rows(warehouse, "SELECT source_sha256 FROM dim_election")[0]
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    assert materialize_all(raw, warehouse).success
+    assert rows(warehouse, "SELECT file, status, kept_sha256 FROM quarantine") == [
+        (SEED_NAME, "kept_previous", good_sha)
+    ]
+    assert rows(warehouse, "SELECT source_sha256 FROM dim_election") == [(good_sha,)]
+    # once the file is mended, it publishes and leaves the quarantine
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    assert rows(warehouse, "SELECT count(*) FROM quarantine") == [(0,)]
+
+
+def test_removed_article_disappears(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    name, text = article_for_year(seed_text, 2008)
+    (raw / name).write_text(text)
+    assert materialize_all(raw, warehouse).success
+    (raw / name).unlink()
+    assert materialize_all(raw, warehouse).success
+    assert rows(warehouse, "SELECT year FROM state_results GROUP BY year") == [(2004,)]
+    latest = (
+        "SELECT file, status FROM load_log "
+        "WHERE loaded_at = (SELECT max(loaded_at) FROM load_log) ORDER BY file"
+    )
+    assert rows(warehouse, latest) == [(SEED_NAME, "published"), (name, "removed")]
+
+
+def test_lineage_traces_facts_to_the_article_version(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    traced = rows(
+        warehouse,
+        """
+        SELECT v.file, split(v.text, chr(10))[f.source_line]
+        FROM fact_county_result f
+        JOIN dim_election e USING (election_id)
+        JOIN article_versions v ON v.sha256 = e.source_sha256
+        WHERE f.county = 'Jackson' AND f.candidate = 'John Kerry'
+        """,
+    )
+    assert traced == [
+        (
+            SEED_NAME,
+            "| Jackson | 130,500 | 41.30% | 183,654 | 58.12% | 1,839 | 0.58% "
+            "| -53,154 | -16.82% | 315,993 |",
+        )
+    ]
+
+
+# --- Sensor and schedule ----------------------------------------------------------------
+
+
+def tick(raw: Path, cursor: str | None):
+    context = dg.build_sensor_context(
+        cursor=cursor, resources={"article_source": ArticleSource(raw_dir=str(raw))}
+    )
+    result = raw_folder_sensor(context)
+    return result, context.cursor
+
+
+def test_sensor_requests_one_reload_per_change(raw, seed_text):
+    (raw / SEED_NAME).write_text(seed_text)
+    first, cursor = tick(raw, None)
+    assert isinstance(first, dg.RunRequest) and first.tags["elections/changes"] == "1 added"
+    unchanged, cursor = tick(raw, cursor)
+    assert isinstance(unchanged, dg.SkipReason)
+    os.utime(raw / SEED_NAME)  # touched, same content
+    touched, cursor = tick(raw, cursor)
+    assert isinstance(touched, dg.SkipReason)
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    changed, cursor = tick(raw, cursor)
+    assert changed.tags["elections/changes"] == "1 changed"
+    name, text = article_for_year(seed_text, 2008)
+    (raw / name).write_text(text)
+    added, cursor = tick(raw, cursor)
+    assert added.tags["elections/changes"] == "1 added"
+    (raw / name).unlink()
+    removed, cursor = tick(raw, cursor)
+    assert removed.tags["elections/changes"] == "1 removed"
+    (raw / name).write_text(text)  # back to a state seen before: still a new reload
+    again, cursor = tick(raw, cursor)
+    keys = [r.run_key for r in (first, changed, added, removed, again)]
+    assert len(set(keys)) == 5
+    assert json.loads(cursor)["reloads"] == 5
+
+
+def test_sensor_skips_a_missing_folder(tmp_path):
+    result, _ = tick(tmp_path / "missing", None)
+    assert isinstance(result, dg.SkipReason) and "does not exist" in result.skip_message
+
+
+def test_nightly_schedule_requests_a_full_reload():
+    assert nightly_reload.cron_schedule == "0 3 * * *"
+    assert nightly_reload.default_status == dg.DefaultScheduleStatus.RUNNING
+    assert nightly_reload.job_name == "reload_warehouse"
+    context = dg.build_schedule_context(scheduled_execution_time=None)
+    (request,) = nightly_reload.evaluate_tick(context).run_requests
+    assert request.job_name in (None, "reload_warehouse")
