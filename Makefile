@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup run test lint format ui clean
+.PHONY: setup run test lint format ui docs clean
 
 setup: $(INSTALLED)
 
@@ -33,6 +33,10 @@ format: setup
 ## ui: the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT to change)
 ui: setup
 	$(BIN)/python -m pipeline ui
+
+## docs: regenerate the README's data dictionary and check list
+docs: setup
+	$(BIN)/python -m pipeline docs
 
 clean:
 	rm -rf $(VENV) .dagster .pytest_cache .ruff_cache warehouse/*.duckdb*

@@ -18,6 +18,7 @@ import duckdb
 from pipeline import PROJECT_ROOT
 from pipeline.assets import project_path
 from pipeline.checks import describe_finding
+from pipeline.dictionary import render
 from pipeline.warehouse import TABLES, VIEWS
 
 
@@ -129,10 +130,19 @@ def ui() -> int:
     )
 
 
+def docs() -> int:
+    """Regenerate the README's data dictionary and check list."""
+    readme = PROJECT_ROOT / "README.md"
+    readme.write_text(render(readme.read_text()))
+    print(f"{readme.relative_to(PROJECT_ROOT)}: tables, views and checks regenerated")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="build the warehouse from the raw folder")
     commands.add_parser("ui", help="start the Dagster UI on localhost")
+    commands.add_parser("docs", help="regenerate the README's data dictionary")
     arguments = parser.parse_args(argv)
-    return {"run": run, "ui": ui}[arguments.command]()
+    return {"run": run, "ui": ui, "docs": docs}[arguments.command]()
