@@ -199,6 +199,9 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
     while index < len(lines):
         number = index + 1
         raw = lines[index]
+        if raw.lstrip().startswith("|"):
+            index = _read_table(lines, index, section)
+            continue
         line = clean_text(raw)
         if not line:
             index += 1
@@ -213,8 +216,6 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
             section = Section(name=heading["name"], level=level, line=number, parent=parent)
             parent.children.append(section)
             index += 1
-        elif raw.lstrip().startswith("|"):
-            index = _read_table(lines, index, section)
         elif line.startswith("- "):
             section.blocks.append(ListItem(number, line[2:].strip(), None))
             index += 1
@@ -286,8 +287,7 @@ def _read_table(lines: list[str], index: int, section: Section) -> int:
 
 
 def _split_cells(line: str) -> tuple[str, ...]:
-    body = line.strip()
-    body = body[1:]
+    body = clean_text(line)[1:]
     if body.endswith("|"):
         body = body[:-1]
-    return tuple(clean_text(cell) for cell in body.split("|"))
+    return tuple(cell.strip() for cell in body.split("|"))

@@ -415,6 +415,36 @@ def predictions_have_ratings(tables: ElectionTables) -> pd.DataFrame:
     return cells(bad, "Ranking", "empty in all " + bad["rows"].astype("str") + " rows", "a rating")
 
 
+@rule("elections")
+def one_article_per_election(tables: ElectionTables) -> pd.DataFrame:
+    """No two article files describe the same state and year; each of them is named, since
+    either may be the one to remove."""
+    elections = tables.elections
+    duplicated = elections[elections.duplicated(["year", "state_po"], keep=False)]
+    files = duplicated.groupby(["year", "state_po"])["file"].agg(", ".join).rename("files")
+    duplicated = duplicated.join(files, on=["year", "state_po"])
+    return cells(
+        duplicated,
+        "Title",
+        duplicated["title"],
+        "one article per state and year; these files describe the same: " + duplicated["files"],
+    )
+
+
+@rule("county_results", WARN)
+def county_names_resolve_to_fips(tables: ElectionTables) -> pd.DataFrame:
+    """Every county-equivalent name resolves to a FIPS code of its state (Census 2010 and
+    2016 county files); a name that does not loads with a NULL county_fips."""
+    summaries = tables.county_summaries
+    missing = summaries[summaries["county_fips"].isna()]
+    return cells(
+        missing,
+        "County",
+        missing["county"],
+        "a county-equivalent of " + missing["state_po"] + " in the Census county files",
+    )
+
+
 def all_rules() -> list[Rule]:
     """Every rule: readability, the schema of each table, then the row and table rules."""
     return [ARTICLES_ARE_READABLE] + [schema_rule(table) for table in MODELS] + RULES

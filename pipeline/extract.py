@@ -21,6 +21,8 @@ from pipeline.reference import find_state, resolve_counties
 from pipeline.schemas import MODELS, typed_frame
 
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-"})
+PLAIN_COUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\Z")
+PLAIN_PERCENT = re.compile(r"-?\d+\.\d+%\Z")
 COUNT_PATTERN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$")
 PERCENT_PATTERN = re.compile(r"^(?P<value>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%?$")
 NOTE_PATTERN = re.compile(r"\s*\((?P<note>[^()]*)\)$")
@@ -32,11 +34,16 @@ COUNTY_HEADING = re.compile(
     r"|municipality|census area|city)",
     re.I,
 )
+# First header cell of a by-county table: County, Parish, Borough, County or city,
+# Borough/Census area, Locality, Jurisdiction… (the table also has a Margin group).
 COUNTY_FIRST_HEADER = re.compile(
-    r"^(?:county|parish|borough|county[- ]equivalent|county or equivalent|county/city"
-    r"|city/county|municipality|census area|jurisdiction)s?$",
+    r"^(?:counties|county|parish|borough|census area|municipality|city|independent city|locality"
+    r"|jurisdiction|county[- ]equivalent|state house district)s?"
+    r"(?:\s*(?:/|or|and)\s*(?:county|parish|borough|census area|independent city|city"
+    r"|equivalent)s?)?$",
     re.I,
 )
+INFOBOX_TURNOUT = re.compile(r"(?P<pct>[\d.]+)\s*%\s*(?:\((?:of )?(?P<basis>[^)]*)\))?")
 DISTRICT_HEADING = re.compile(r"\bby congressional district\b", re.I)
 ELECTORS_HEADING = re.compile(r"\belectors?\b|\belectoral college\b", re.I)
 PREDICTIONS_HEADING = re.compile(r"\bpredictions?\b", re.I)
@@ -116,19 +123,27 @@ def extract_articles(
     files: pd.DataFrame, progress: Callable[[int, int], None] | None = None
 ) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables of every readable article of ``files`` (see :func:`~pipeline.article.read_source`),
-    and the error of each article that could not be read."""
-    parts, errors = [], []
+    and the error of each article that could not be read.
+
+    Rows of all articles are gathered first and typed once per table: building small
+    DataFrames per article would cost more than parsing the articles.
+    """
+    rows: dict[str, list[dict]] = {name: [] for name in MODELS}
+    errors = []
     for number, row in enumerate(files.itertuples(index=False), start=1):
         try:
             if pd.notna(row.error):
                 line = None if pd.isna(row.error_line) else int(row.error_line)
                 raise ArticleError(row.file, row.error, line=line)
-            parts.append(extract_tables(parse_article(row.text, row.file, row.sha256)))
+            article_rows = _article_rows(parse_article(row.text, row.file, row.sha256))
         except ArticleError as error:
             errors.append(error)
+        else:
+            for name, table_rows in article_rows.items():
+                rows[name].extend(table_rows)
         if progress:
             progress(number, len(files))
-    return ElectionTables.concat(parts), errors
+    return extract_tables_from_rows(rows), errors
 
 
 def extract_tables(article: Article) -> ElectionTables:
@@ -146,6 +161,8 @@ def extract_tables_from_rows(rows: dict[str, list[dict]]) -> ElectionTables:
 
 def parse_count(text: str) -> int:
     """``1,455,713`` → 1455713; ``-53,154`` and ``−53,154`` → -53154. Raises ValueError."""
+    if PLAIN_COUNT.match(text):  # the common spelling, without the general clean-up
+        return int(text.replace(",", ""))
     value = text.translate(DASHES).replace(" ", "")
     if not COUNT_PATTERN.match(value):
         raise ValueError(f"'{text}' is not a whole number")
@@ -154,6 +171,8 @@ def parse_count(text: str) -> int:
 
 def parse_percent(text: str) -> float:
     """``53.30%`` → 53.3; ``-16.82%`` → -16.82. Raises ValueError."""
+    if PLAIN_PERCENT.match(text):
+        return float(text[:-1])
     match = PERCENT_PATTERN.match(text.translate(DASHES).replace(" ", ""))
     if not match:
         raise ValueError(f"'{text}' is not a percentage")
@@ -287,6 +306,8 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
         row["county_fips"] = fips[row["county"]]
     district_results, representatives = _districts(article, candidates)
 
+    if totals["turnout_pct"] is None:
+        totals.update(_infobox_turnout(article))
     election = {
         "line": 1,
         "state": state.name,
@@ -331,6 +352,19 @@ def _election_date(article: Article) -> date | None:
 def _infobox_year(article: Article, key: str) -> int | None:
     value = article.infobox.get(key)
     return int(value.text) if value and re.fullmatch(r"\d{4}", value.text) else None
+
+
+def _infobox_turnout(article: Article) -> dict:
+    """Turnout from the infobox when the results table has no turnout row:
+    ``66.56% 0.61 pp`` → 66.56; ``70.1% (of registered voters) , 58.6% (…)`` → 70.1."""
+    value = article.infobox.get("Turnout")
+    match = INFOBOX_TURNOUT.search(value.text) if value else None
+    if match is None:
+        return {}
+    try:
+        return {"turnout_pct": parse_percent(match["pct"]), "turnout_basis": match["basis"]}
+    except ValueError:
+        return {}
 
 
 def _infobox_number(article: Article, key: str, parse: Callable[[str], float]):
@@ -541,6 +575,10 @@ def _county_results(
     section, table, header_index = found
     columns, first_data = _county_columns(article, section, table, header_index, candidates)
     width = 1 + sum(1 if c.percent_index is None else 2 for c in columns)
+    kinds = [column.kind for column in columns]
+    candidate_at = [at for at, kind in enumerate(kinds) if kind == "candidate"]
+    margin_at = kinds.index("margin") if "margin" in kinds else None
+    total_at = kinds.index("total")
     county_rows: list[dict] = []
     summaries: list[dict] = []
     table_totals: list[dict] = []
@@ -551,55 +589,56 @@ def _county_results(
         name = row.cells[0]
         if table_totals:
             raise cells.error(f"row '{name}' follows the by-county table's Totals row")
-        if len(row.cells) < width or any(
-            not row.cells[i] for i in range(width) if _is_count_cell(columns, i)
-        ):
+        # The county name and every count and percentage cell must be filled.
+        if len(row.cells) < width or not all(row.cells[:width]):
             raise cells.error(
                 f"row '{name}' has {len(row.filled)} filled cells where the header needs {width} "
                 "(a missing cell, or the file is cut off mid-table)"
             )
-        values = {}
-        for column in columns:
-            values[column.label] = (
+        values = [
+            (
                 cells.count(row.cells[column.count_index], f"{column.label} #"),
                 None
                 if column.percent_index is None
                 else cells.percent(row.cells[column.percent_index], f"{column.label} %"),
             )
+            for column in columns
+        ]
         if TOTAL_LABEL.match(name):
-            for column in columns:
-                label = column.candidate if column.kind == "candidate" else column.label
-                count, percent = values[column.label]
-                table_totals.append(
-                    {"line": row.line, "column": label, "votes": count, "pct": percent}
-                )
+            table_totals.extend(
+                {
+                    "line": row.line,
+                    "column": column.candidate or column.label,
+                    "votes": count,
+                    "pct": percent,
+                }
+                for column, (count, percent) in zip(columns, values, strict=True)
+            )
             continue
         if not name:
             raise cells.error("by-county row without a county name")
-        margin = next((values[c.label] for c in columns if c.kind == "margin"), (None, None))
-        total = next(values[c.label][0] for c in columns if c.kind == "total")
+        margin = values[margin_at] if margin_at is not None else (None, None)
         summaries.append(
             {
                 "line": row.line,
                 "county": name,
                 "margin_votes": margin[0],
                 "margin_pct": margin[1],
-                "total_votes": total,
+                "total_votes": values[total_at][0],
             }
         )
-        for order, column in enumerate(c for c in columns if c.kind == "candidate"):
-            count, percent = values[column.label]
-            county_rows.append(
-                {
-                    "line": row.line,
-                    "county": name,
-                    "column_order": order + 1,
-                    "candidate": column.candidate,
-                    "party": column.party,
-                    "votes": count,
-                    "pct": percent,
-                }
-            )
+        county_rows.extend(
+            {
+                "line": row.line,
+                "county": name,
+                "column_order": order,
+                "candidate": columns[at].candidate,
+                "party": columns[at].party,
+                "votes": values[at][0],
+                "pct": values[at][1],
+            }
+            for order, at in enumerate(candidate_at, start=1)
+        )
     if not table_totals:
         last = table.rows[-1].line
         raise article.error(
@@ -610,11 +649,6 @@ def _county_results(
     if not summaries:
         raise article.error("the by-county table has no county rows", section, table.line)
     return county_rows, summaries, table_totals
-
-
-def _is_count_cell(columns: list[_CountyColumn], index: int) -> bool:
-    """Cells that must be filled in every county row: the name, counts and percentages."""
-    return index == 0 or any(index in (c.count_index, c.percent_index) for c in columns)
 
 
 def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], list[dict]]:

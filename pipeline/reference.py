@@ -47,6 +47,7 @@ class CountyUnit:
     fips: str
     name: str
     is_city: bool
+    current: bool  # in the 2016 file: the unit still exists under this name
 
 
 def find_state(name: str) -> State | None:
@@ -62,6 +63,7 @@ def all_states() -> list[State]:
     return [State(s.name, s.abbr, s.fips) for s in [*us.STATES, us.states.DC]]
 
 
+@cache
 def name_key(name: str) -> str:
     """A spelling-proof key: ``St. Louis``/``Saint Louis``, ``DeKalb``/``De Kalb`` agree."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -75,11 +77,12 @@ def county_units() -> tuple[CountyUnit, ...]:
     folder = files("_plotly_geo") / "package_data"
     units: dict[tuple[str, str], CountyUnit] = {}
     for stem, encoding, state_field, county_field in COUNTY_FILES:
+        current = stem == COUNTY_FILES[-1][0]
         with shapefile.Reader(dbf=(folder / f"{stem}.dbf").open("rb"), encoding=encoding) as dbf:
             for record in dbf.iterRecords(fields=[state_field, county_field, "NAME", "LSAD"]):
                 state_fips, county, name, lsad = record
                 fips = state_fips + county
-                units[(fips, name)] = CountyUnit(state_fips, fips, name, lsad in CITY_LSAD)
+                units[(fips, name)] = CountyUnit(state_fips, fips, name, lsad in CITY_LSAD, current)
     return tuple(units.values())
 
 

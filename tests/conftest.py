@@ -1,5 +1,6 @@
 """Shared fixtures: the seed article (from raw/), its tables, and a warehouse built from it."""
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
@@ -44,17 +45,24 @@ def tables_from_text(text: str, file: str = SEED_NAME) -> ElectionTables:
     return extract_tables(parse_article(text, file))
 
 
-def findings_of(text: str, file: str = SEED_NAME) -> pd.DataFrame:
-    """Every data-quality finding for an article given as text, unreadable ones included."""
-    source = {
-        "file": file,
-        "sha256": "0" * 64,
-        "bytes": len(text),
-        "text": text,
-        "error": None,
-        "error_line": None,
-    }
-    tables, unreadable = extract_articles(pd.DataFrame([source]))
+def findings_of(text: str, file: str = SEED_NAME, **others: str) -> pd.DataFrame:
+    """Every data-quality finding for articles given as text (``others``: more files by
+    name), unreadable ones included."""
+    articles = {file: text, **others}
+    sources = pd.DataFrame(
+        [
+            {
+                "file": name,
+                "sha256": hashlib.sha256(body.encode()).hexdigest(),
+                "bytes": len(body),
+                "text": body,
+                "error": None,
+                "error_line": None,
+            }
+            for name, body in articles.items()
+        ]
+    )
+    tables, unreadable = extract_articles(sources)
     return evaluate(tables, unreadable)
 
 

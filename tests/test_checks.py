@@ -190,6 +190,13 @@ BROKEN = [
         [(207, "Winner", "Democratic", "Republican")],
     ),
     (
+        "county_names_resolve_to_fips",
+        lambda t: t.replace("| Adair |", "| Atlantis |"),
+        WARN,
+        "Results > By county",
+        [(89, "County", "Atlantis", "a county-equivalent of MO in the Census county files")],
+    ),
+    (
         "county_results_schema",
         lambda t: edit(t, "| Adair |", "| 99 | 0.87% |", "| -99 | 0.87% |"),
         ERROR,
@@ -253,6 +260,7 @@ def test_every_rule_is_broken_by_a_test():
         "county_percentages_rounding_drift",  # the seed's own warnings
         "predictions_have_ratings",  # the seed's own warning
         "county_table_totals_schema",  # test_totals_row_never_lands_as_a_county
+        "one_article_per_election",  # test_two_files_for_one_election_are_both_named
     }
     untested_schemas = {
         f"{table}_schema"
@@ -268,6 +276,17 @@ def test_every_rule_is_broken_by_a_test():
         ]
     }
     assert {rule.name for rule in all_rules()} - covered == untested_schemas
+
+
+def test_two_files_for_one_election_are_both_named(seed_text):
+    other = "copy_of_missouri_2004.txt"
+    findings = findings_of(rated(seed_text), **{other: rated(seed_text)})
+    found = findings[findings["check"] == "one_article_per_election"]
+    assert sorted(found["file"]) == sorted([SEED_NAME, other])
+    assert set(found["expected"]) == {
+        f"one article per state and year; these files describe the same: {SEED_NAME}, {other}"
+    }
+    assert refused_files(findings) == sorted([SEED_NAME, other])
 
 
 def test_a_flipped_county_missing_from_the_table(seed_text):

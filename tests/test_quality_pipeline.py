@@ -2,6 +2,7 @@
 (or kept at their last good version in) the warehouse, the quality history in SQL."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -131,6 +132,7 @@ def run_cli(raw, tmp_path):
         "DAGSTER_HOME": str(tmp_path / "dagster"),
     }
     (tmp_path / "dagster").mkdir(exist_ok=True)
+    shutil.copyfile(PROJECT / "dagster.yaml", tmp_path / "dagster" / "dagster.yaml")
     return subprocess.run(
         [sys.executable, "-m", "pipeline", "run"],
         cwd=PROJECT,
@@ -159,4 +161,4 @@ def test_make_run_on_the_seed(raw, tmp_path, seed_text):
     done = run_cli(raw, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 article(s)" in done.stdout
-    assert "checks: 26 passed, 2 warned, 0 failed" in done.stdout
+    assert "checks: 28 passed, 2 warned, 0 failed" in done.stdout

@@ -3,6 +3,7 @@ load, quarantine beside good articles, removed files, the sensor and the schedul
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -106,6 +107,7 @@ def test_read_write_holder_stops_the_swap_and_is_named(raw, tmp_path, seed_text)
 
 def run_cli(raw: Path, warehouse: Path, home: Path) -> subprocess.Popen:
     home.mkdir(exist_ok=True)
+    shutil.copyfile(PROJECT / "dagster.yaml", home / "dagster.yaml")
     env = {
         **os.environ,
         "ELECTIONS_RAW_DIR": str(raw),
