@@ -608,7 +608,7 @@ def _county_results(
             table_totals.extend(
                 {
                     "line": row.line,
-                    "column": column.candidate or column.label,
+                    "column": column.candidate or column.kind.capitalize(),
                     "votes": count,
                     "pct": percent,
                 }

@@ -9,6 +9,7 @@ successors (Oglala Lakota 46102, Kusilvak 02158). Nothing is downloaded at run t
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -71,11 +72,31 @@ def name_key(name: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
+# Units renamed, merged or split since (Census Bureau, "Substantial Changes to Counties
+# and County Equivalent Entities"): the codes older articles need, and the code each
+# one continues as, so elections join across the change.
+FIPS_CHANGES = files("pipeline") / "data" / "county_fips_changes.csv"
+
+
+@cache
+def county_fips_changes() -> tuple[dict[str, str], ...]:
+    """Rows of ``data/county_fips_changes.csv``: fips, name, state_fips, is_city,
+    successor_fips, year, change."""
+    with FIPS_CHANGES.open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
 @cache
 def county_units() -> tuple[CountyUnit, ...]:
-    """Every county-equivalent of the 2010 and 2016 Census files (one row per code and name)."""
+    """Every county-equivalent of the 2010 and 2016 Census files (one row per code and
+    name), and the older units of :func:`county_fips_changes`."""
     folder = files("_plotly_geo") / "package_data"
-    units: dict[tuple[str, str], CountyUnit] = {}
+    units: dict[tuple[str, str], CountyUnit] = {
+        (row["fips"], row["name"]): CountyUnit(
+            row["state_fips"], row["fips"], row["name"], row["is_city"] == "true", False
+        )
+        for row in county_fips_changes()
+    }
     for stem, encoding, state_field, county_field in COUNTY_FILES:
         current = stem == COUNTY_FILES[-1][0]
         with shapefile.Reader(dbf=(folder / f"{stem}.dbf").open("rb"), encoding=encoding) as dbf:

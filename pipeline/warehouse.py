@@ -31,7 +31,7 @@ from pipeline.checks import (
     refused_files,
 )
 from pipeline.extract import ElectionTables, extract_articles
-from pipeline.reference import all_states
+from pipeline.reference import all_states, county_fips_changes
 
 SQL_DIR = PROJECT_ROOT / "sql"
 
@@ -39,6 +39,7 @@ SQL_DIR = PROJECT_ROOT / "sql"
 TABLES = [
     "article_versions",
     "dim_state",
+    "dim_county_fips_change",
     "dim_election",
     "dim_party",
     "dim_candidate",
@@ -65,6 +66,8 @@ VIEWS = [
     "electors",
     "predictions",
     "county_flips",
+    "county_swing",
+    "state_summary",
     "data_quality",
     "quarantine",
 ]
@@ -126,8 +129,10 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
     def with_state(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.assign(state_fips=frame["state_po"].map(fips_of))
 
+    changes = pd.DataFrame(county_fips_changes()).drop(columns="is_city").astype({"year": "int64"})
     return {
         "dim_state": states,
+        "dim_county_fips_change": changes,
         "dim_election": elections[
             [
                 "election_id",
