@@ -17,8 +17,9 @@ import pandas as pd
 
 from pipeline import PROJECT_ROOT
 from pipeline.article import read_source
-from pipeline.checks import ERROR, Rule, all_rules, evaluate
+from pipeline.checks import COUNTIES_MATCH_REFERENCE, ERROR, Rule, all_rules, evaluate
 from pipeline.extract import ElectionTables, extract_articles
+from pipeline.reference import read_county_returns
 from pipeline.schemas import MODELS, describe
 from pipeline.warehouse import WarehouseBusy, publish_warehouse
 
@@ -46,6 +47,24 @@ class ArticleSource(dg.ConfigurableResource):
         if not folder.is_dir():
             raise dg.Failure(f"raw folder {folder} does not exist (ELECTIONS_RAW_DIR)")
         return sorted(folder.glob("*.txt"))
+
+
+class ReferenceReturns(dg.ConfigurableResource):
+    """An independent county-returns CSV in MEDSL's layout (``ELECTIONS_REFERENCE_CSV``);
+    empty when none is given."""
+
+    path: str
+
+    def read(self, elections: pd.DataFrame) -> pd.DataFrame | None:
+        """The returns of the given elections (year, state_po), or None without a file."""
+        if not self.path:
+            return None
+        path = project_path(self.path)
+        if not path.is_file():
+            raise dg.Failure(f"reference file {path} does not exist (ELECTIONS_REFERENCE_CSV)")
+        return read_county_returns(
+            path, elections[["year", "state_po"]].itertuples(index=False, name=None)
+        )
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -104,7 +123,7 @@ def check_spec(rule: Rule) -> dg.AssetCheckSpec:
     )
 
 
-def check_result(rule: Rule, findings: pd.DataFrame) -> dg.AssetCheckResult:
+def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCheckResult:
     """A rule's verdict with the failing cells an analyst needs to see, without the logs."""
     failing = findings[findings["check"] == rule.name]
     shown = failing[["file", "section", "line", "column", "published", "expected"]].rename(
@@ -120,6 +139,7 @@ def check_result(rule: Rule, findings: pd.DataFrame) -> dg.AssetCheckResult:
             "failures": dg.MetadataValue.int(len(failing)),
             "articles": dg.MetadataValue.int(failing["file"].nunique()),
             "failing cells": dg.MetadataValue.md(markdown(shown.head(SHOWN_CELLS)) + note),
+            **{name: dg.MetadataValue.text(value) for name, value in extra.items()},
         },
     )
 
@@ -140,7 +160,11 @@ def check_result(rule: Rule, findings: pd.DataFrame) -> dg.AssetCheckResult:
     },
     check_specs=[check_spec(rule) for rule in all_rules()],
 )
-def extracted_tables(context: dg.AssetExecutionContext, article_files: pd.DataFrame):
+def extracted_tables(
+    context: dg.AssetExecutionContext,
+    article_files: pd.DataFrame,
+    reference_returns: ReferenceReturns,
+):
     """Parse every article, extract its typed tables and run every data-quality rule."""
 
     def progress(done: int, total: int) -> None:
@@ -148,12 +172,15 @@ def extracted_tables(context: dg.AssetExecutionContext, article_files: pd.DataFr
             context.log.info(f"parsed {done} of {total} articles")
 
     tables, unreadable = extract_articles(article_files, progress)
-    findings = evaluate(tables, unreadable)
+    findings = evaluate(tables, unreadable, reference_returns.read(tables.elections))
     for name, frame in tables.frames().items():
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
     yield dg.Output(findings, output_name="quality_findings", metadata=table_metadata(findings))
+    reference = {
+        COUNTIES_MATCH_REFERENCE.name: {"reference": reference_returns.path or "none given"}
+    }
     for rule in all_rules():
-        yield check_result(rule, findings)
+        yield check_result(rule, findings, **reference.get(rule.name, {}))
 
 
 @dg.asset(

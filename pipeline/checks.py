@@ -21,6 +21,7 @@ import pandera.pandas as pa
 
 from pipeline.article import ArticleError
 from pipeline.extract import OTHER_CANDIDATE, ElectionTables
+from pipeline.reference import county_name_keys, name_key
 from pipeline.schemas import MODELS
 
 ERROR = "ERROR"
@@ -445,23 +446,125 @@ def county_names_resolve_to_fips(tables: ElectionTables) -> pd.DataFrame:
     )
 
 
+COUNTIES_MATCH_REFERENCE = Rule(
+    "counties_match_reference",
+    "county_results",
+    WARN,
+    "Each county's Republican, Democratic and total votes equal those of an independent "
+    "county-returns file (MEDSL's layout, ELECTIONS_REFERENCE_CSV), matched by FIPS code, "
+    "for the elections both hold. A difference that a unit the reference reports apart "
+    "(such as Kansas City, MO, 2938000) makes up exactly is named with that unit.",
+    None,
+)
+MEASURES = [("Republican #", "REPUBLICAN"), ("Democratic #", "DEMOCRAT"), ("Total", "TOTAL")]
+
+
+def _measures(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Republican, Democratic and total votes per ``keys`` from (party, votes) rows."""
+    wide = frame.pivot_table(index=keys, columns="party", values="votes", aggfunc="sum")
+    out = pd.DataFrame(index=wide.index)
+    for party in ("REPUBLICAN", "DEMOCRAT"):
+        out[party] = wide.get(party, 0)
+    out["TOTAL"] = wide.sum(axis=1)
+    return out.fillna(0).astype("int64").reset_index()
+
+
+def reference_cells(tables: ElectionTables, returns: pd.DataFrame) -> pd.DataFrame:
+    """Counties whose votes differ from the reference ``returns`` (see
+    :func:`~pipeline.reference.read_county_returns`), one cell per differing measure."""
+    party_of = {"Republican": "REPUBLICAN", "Democratic": "DEMOCRAT"}
+    results = tables.county_results[tables.county_results["county_fips"].notna()]
+    keys = ["file", "year", "state_po", "county", "county_fips", "line"]
+    article = _measures(
+        results.assign(party=results["party"].map(party_of).fillna("OTHER")), keys
+    ).drop(columns="TOTAL")
+    totals = tables.county_summaries[["file", "county", "total_votes"]]
+    article = article.merge(totals, on=["file", "county"]).rename(columns={"total_votes": "TOTAL"})
+    # A 5-digit code is a county only where the reference names it as the Census does:
+    # Alaska's state-house districts 02001-02040 reuse borough codes.
+    names = county_name_keys()
+    is_county = pd.Series(
+        [
+            isinstance(fips, str)
+            and any(name_key(name).startswith(key) for key in names.get(fips, ()))
+            for fips, name in zip(returns["fips"], returns["name"], strict=True)
+        ],
+        index=returns.index,
+    )
+    counties = _measures(returns[is_county], ["year", "state_po", "fips"])
+    apart = _measures(
+        returns[~is_county].fillna({"fips": "no code"}), ["year", "state_po", "fips", "name"]
+    )
+    # Compare the elections for which the reference reports counties at all.
+    held = counties[["year", "state_po"]].drop_duplicates()
+    article = article.merge(held, on=["year", "state_po"])
+    compared = article.merge(
+        counties.rename(columns={"fips": "county_fips"}),
+        on=["year", "state_po", "county_fips"],
+        how="left",
+        suffixes=("", "_reference"),
+        indicator=True,
+    )
+    missing = compared[compared["_merge"] == "left_only"]
+    parts = [cells(missing, "County", missing["county"], "a county of the reference")]
+    found = compared[compared["_merge"] == "both"]
+    different = found[
+        np.logical_or.reduce([found[m] != found[f"{m}_reference"] for _, m in MEASURES])
+    ]
+    for row in different.itertuples(index=False):
+        frame = pd.DataFrame([row._asdict()])
+        gap = {m: getattr(row, m) - getattr(row, f"{m}_reference") for _, m in MEASURES}
+        unit = apart[
+            (apart["year"] == row.year)
+            & (apart["state_po"] == row.state_po)
+            & np.logical_and.reduce([apart[m] == gap[m] for _, m in MEASURES])
+        ]
+        for column, measure in MEASURES:
+            published, reference = getattr(row, measure), getattr(row, f"{measure}_reference")
+            if published == reference and unit.empty:
+                continue
+            expected = f"{int(reference):,} in the reference"
+            if not unit.empty:
+                extra = unit.iloc[0]
+                expected += (
+                    f" + {extra[measure]:,} of {extra['name']} ({extra['fips']}), which the "
+                    "reference reports apart and the article counts inside this county"
+                )
+            parts.append(cells(frame, column, published, expected))
+    return _concat(parts)
+
+
 def all_rules() -> list[Rule]:
-    """Every rule: readability, the schema of each table, then the row and table rules."""
-    return [ARTICLES_ARE_READABLE] + [schema_rule(table) for table in MODELS] + RULES
+    """Every rule: readability, the schema of each table, the row and table rules, then
+    the comparison with a reference."""
+    return (
+        [ARTICLES_ARE_READABLE]
+        + [schema_rule(table) for table in MODELS]
+        + RULES
+        + [COUNTIES_MATCH_REFERENCE]
+    )
 
 
 # --- Evaluation ---------------------------------------------------------------------------
 
 
-def evaluate(tables: ElectionTables, unreadable: Iterable[ArticleError] = ()) -> pd.DataFrame:
+def evaluate(
+    tables: ElectionTables,
+    unreadable: Iterable[ArticleError] = (),
+    reference: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Every failing cell of every rule, located by file, section and line, beginning with
-    the articles that could not be read at all."""
+    the articles that could not be read at all. ``reference``: county returns of an
+    independent source to compare with (the comparison passes without one)."""
+    found_by_rule = {check.name: check.find(tables) for check in all_rules() if check.find}
+    if reference is not None:
+        found_by_rule[COUNTIES_MATCH_REFERENCE.name] = reference_cells(tables, reference)
     parts = [
-        found.sort_values(["file", "line"], kind="stable").assign(
-            check=check.name, table=check.table, severity=check.severity
-        )
+        found_by_rule[check.name]
+        .sort_values(["file", "line"], kind="stable")
+        .assign(check=check.name, table=check.table, severity=check.severity)
         for check in all_rules()
-        if check.find is not None and len(found := check.find(tables))
+        if len(found_by_rule.get(check.name, ()))
     ]
     located = locate(pd.concat(parts, ignore_index=True), tables.sections) if parts else None
     unread = pd.DataFrame(

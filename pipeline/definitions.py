@@ -6,6 +6,7 @@ import dagster as dg
 
 from pipeline.assets import (
     ArticleSource,
+    ReferenceReturns,
     Warehouse,
     article_files,
     extracted_tables,
@@ -18,6 +19,7 @@ from pipeline.automation import nightly_reload, raw_folder_sensor, reload_wareho
 # Setting the variables overrides them.
 os.environ.setdefault("ELECTIONS_RAW_DIR", "raw")
 os.environ.setdefault("ELECTIONS_WAREHOUSE", "warehouse/elections.duckdb")
+os.environ.setdefault("ELECTIONS_REFERENCE_CSV", "")
 
 defs = dg.Definitions(
     assets=[article_files, extracted_tables, warehouse],
@@ -28,6 +30,7 @@ defs = dg.Definitions(
     resources={
         "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),
         "warehouse_file": Warehouse(path=dg.EnvVar("ELECTIONS_WAREHOUSE")),
+        "reference_returns": ReferenceReturns(path=dg.EnvVar("ELECTIONS_REFERENCE_CSV")),
     },
     # One process: the multiprocess executor spends ~12 s starting processes.
     executor=dg.in_process_executor,

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
+import pandas as pd
 import shapefile
 import us
 
@@ -115,6 +117,15 @@ def _units_by_state_and_key() -> dict[tuple[str, str], tuple[CountyUnit, ...]]:
     return {key: tuple(units) for key, units in index.items()}
 
 
+@cache
+def county_name_keys() -> dict[str, frozenset[str]]:
+    """Spelling-proof keys of the names each county code has had."""
+    keys: dict[str, set[str]] = {}
+    for unit in county_units():
+        keys.setdefault(unit.fips, set()).add(name_key(unit.name))
+    return {fips: frozenset(found) for fips, found in keys.items()}
+
+
 def resolve_counties(state_fips: str, names: Iterable[str]) -> dict[str, str | None]:
     """FIPS code of each county-equivalent name of one article (None where none fits).
 
@@ -156,3 +167,31 @@ def _pick(units: tuple[CountyUnit, ...], wants_city: bool | None) -> str | None:
         units = tuple(unit for unit in units if not unit.is_city) or units
     codes = {unit.fips for unit in units}
     return codes.pop() if len(codes) == 1 else None
+
+
+def read_county_returns(path: Path, elections: Iterable[tuple[int, str]]) -> pd.DataFrame:
+    """County returns of an independent source in MEDSL's layout (``countypres``), for the
+    given (year, state postal code) pairs, votes summed over vote modes: year, state_po,
+    fips (five digits for a county, the source's code otherwise, None where it has none),
+    name, party (REPUBLICAN, DEMOCRAT, …), votes."""
+    wanted = pd.DataFrame(list(elections), columns=["year", "state_po"]).drop_duplicates()
+    returns = pd.read_csv(
+        path,
+        usecols=["year", "state_po", "county_name", "county_fips", "party", "candidatevotes"],
+        dtype={"county_fips": "str", "candidatevotes": "str", "party": "str"},
+        keep_default_na=False,
+    )
+    returns = returns.merge(wanted, on=["year", "state_po"])
+    fips = returns["county_fips"].where(~returns["county_fips"].isin(["", "NA"]))
+    returns = returns.assign(
+        fips=fips.str.zfill(5).where(fips.str.len() <= 5, fips),
+        votes=pd.to_numeric(returns["candidatevotes"], errors="coerce"),
+    )
+    return (
+        returns.dropna(subset=["votes"])
+        .groupby(["year", "state_po", "fips", "county_name", "party"], dropna=False)["votes"]
+        .sum()
+        .astype("int64")
+        .reset_index()
+        .rename(columns={"county_name": "name"})
+    )

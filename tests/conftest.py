@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.article import Article, parse_article
-from pipeline.assets import ArticleSource, Warehouse
+from pipeline.assets import ArticleSource, ReferenceReturns, Warehouse
 from pipeline.checks import evaluate
 from pipeline.definitions import defs
 from pipeline.extract import ElectionTables, extract_articles, extract_tables
@@ -75,8 +75,11 @@ def edit(text: str, line_start: str, old: str, new: str) -> str:
     return "\n".join(lines)
 
 
-def materialize_all(raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    """Run every asset and check in process against a raw folder and a warehouse file."""
+def materialize_all(
+    raw_dir: Path, warehouse: Path, reference: Path | None = None
+) -> dg.ExecuteInProcessResult:
+    """Run every asset and check in process against a raw folder and a warehouse file
+    (and a reference county-returns file)."""
     return dg.materialize(
         [*defs.assets, *(defs.asset_checks or [])],
         instance=dg.DagsterInstance.ephemeral(),
@@ -84,6 +87,7 @@ def materialize_all(raw_dir: Path, warehouse: Path) -> dg.ExecuteInProcessResult
         resources={
             "article_source": ArticleSource(raw_dir=str(raw_dir)),
             "warehouse_file": Warehouse(path=str(warehouse)),
+            "reference_returns": ReferenceReturns(path=str(reference or "")),
         },
     )
 
