@@ -152,7 +152,11 @@ class Article:
 
 def clean_text(text: str) -> str:
     """Text as a reader sees it: odd spaces made plain, footnote markers dropped."""
-    return " ".join(FOOTNOTE_PATTERN.sub("", text.translate(ODD_SPACES)).split())
+    if not text.isascii():
+        text = text.translate(ODD_SPACES)
+    if "[" in text:
+        text = FOOTNOTE_PATTERN.sub("", text)
+    return " ".join(text.split())
 
 
 def decode_article(data: bytes, file: str) -> str:

@@ -10,18 +10,28 @@ when one is bad, so it guards only what concerns the whole reload: a raw folder
 without articles never replaces the warehouse.
 """
 
+import os
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from pyarrow import feather
 
 from pipeline import PROJECT_ROOT
 from pipeline.article import read_source
-from pipeline.checks import COUNTIES_MATCH_REFERENCE, ERROR, Rule, all_rules, evaluate
-from pipeline.extract import ElectionTables, extract_articles
+from pipeline.cache import ParseCache, extract_with_cache
+from pipeline.checks import (
+    COUNTIES_MATCH_REFERENCE,
+    ERROR,
+    Rule,
+    all_rules,
+    evaluate,
+    per_article_findings,
+)
+from pipeline.extract import ElectionTables
+from pipeline.publish import WarehouseBusy, publish_warehouse
 from pipeline.reference import read_county_returns
 from pipeline.schemas import MODELS, describe
-from pipeline.warehouse import WarehouseBusy, publish_warehouse
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
@@ -73,6 +83,28 @@ class Warehouse(dg.ConfigurableResource):
     path: str
 
 
+class ArrowFrames(dg.ConfigurableIOManager):
+    """Stores each asset's DataFrame as an Arrow IPC file in the instance's storage folder.
+
+    Arrow files of these frames write several times faster than pickles, and unlike the
+    default IO manager it logs no event per file: every event is a committed write to
+    the instance's SQLite log, which dominates the cost of a small reload.
+    """
+
+    def _path(self, instance: dg.DagsterInstance, key: dg.AssetKey) -> Path:
+        return Path(instance.storage_directory()) / "frames" / f"{'__'.join(key.path)}.arrow"
+
+    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
+        path = self._path(context.step_context.instance, context.asset_key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{context.run_id}.partial")
+        feather.write_feather(obj, partial, compression="uncompressed")
+        os.replace(partial, path)
+
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+        return feather.read_feather(self._path(context.instance, context.asset_key))
+
+
 def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
     """Row count, column schema and a preview, for an asset's page in the UI."""
     schema = dg.TableSchema(
@@ -90,25 +122,28 @@ def markdown(frame: pd.DataFrame) -> str:
     return frame.to_markdown(index=False) if len(frame) else "(no rows)"
 
 
-@dg.asset(group_name=SOURCE_GROUP, kinds={"text"})
-def article_files(context: dg.AssetExecutionContext, article_source: ArticleSource) -> pd.DataFrame:
+RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
+    "raw_folder_has_articles",
+    asset="article_files",
+    blocking=True,
+    description="The raw folder holds at least one article file. An empty folder (often an "
+    "unmounted one) would publish an empty warehouse, so it stops the reload instead.",
+)
+
+
+@dg.asset(group_name=SOURCE_GROUP, kinds={"text"}, check_specs=[RAW_FOLDER_HAS_ARTICLES])
+def article_files(context: dg.AssetExecutionContext, article_source: ArticleSource):
     """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
     size, and the decoded text or why there is none. Each file is read once, here."""
     files = pd.DataFrame(
         [read_source(path) for path in article_source.paths()],
         columns=["file", "sha256", "bytes", "text", "error", "error_line"],
     ).astype({"error_line": "Int64"})
-    context.add_output_metadata(table_metadata(files))
-    return files
-
-
-@dg.asset_check(asset=article_files, blocking=True)
-def raw_folder_has_articles(article_files: pd.DataFrame) -> dg.AssetCheckResult:
-    """The raw folder holds at least one article file. An empty folder (often an unmounted
-    one) would publish an empty warehouse, so it stops the reload instead."""
-    return dg.AssetCheckResult(
-        passed=len(article_files) > 0,
-        metadata={"articles": dg.MetadataValue.int(len(article_files))},
+    yield dg.Output(files, metadata=table_metadata(files))
+    yield dg.AssetCheckResult(
+        check_name=RAW_FOLDER_HAS_ARTICLES.name,
+        passed=len(files) > 0,
+        metadata={"articles": dg.MetadataValue.int(len(files))},
     )
 
 
@@ -164,15 +199,27 @@ def extracted_tables(
     context: dg.AssetExecutionContext,
     article_files: pd.DataFrame,
     reference_returns: ReferenceReturns,
+    warehouse_file: Warehouse,
 ):
-    """Parse every article, extract its typed tables and run every data-quality rule."""
+    """Parse every new or changed article (the others come from the parse cache), extract
+    its typed tables and run every data-quality rule on the tables of all articles."""
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 100 == 0:
-            context.log.info(f"parsed {done} of {total} articles")
+            context.log.info(f"parsed {done} of {total} new or changed articles")
 
-    tables, unreadable = extract_articles(article_files, progress)
-    findings = evaluate(tables, unreadable, reference_returns.read(tables.elections))
+    cache = ParseCache(project_path(warehouse_file.path))
+    extraction = extract_with_cache(article_files, cache, progress)
+    tables = extraction.tables
+    reused = len(article_files) - extraction.parsed
+    context.log.info(
+        f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
+    )
+    findings = evaluate(
+        tables, extraction.unreadable, reference_returns.read(tables.elections), extraction.known
+    )
+    if extraction.changed:
+        cache.save(tables, per_article_findings(findings))
     for name, frame in tables.frames().items():
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
     yield dg.Output(findings, output_name="quality_findings", metadata=table_metadata(findings))
@@ -208,6 +255,8 @@ def warehouse(
         metadata={
             "path": dg.MetadataValue.path(str(path.resolve())),
             "articles": dg.MetadataValue.int(report.counts["dim_election"]),
+            "versions added": dg.MetadataValue.int(report.added),
+            "versions removed": dg.MetadataValue.int(report.removed),
             "refused": dg.MetadataValue.md(markdown(report.refused)),
             "load log": dg.MetadataValue.md(markdown(report.load_log)),
             "rows": dg.MetadataValue.md(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,9 @@ class Rule:
     severity: str
     description: str
     find: Callable[[ElectionTables], pd.DataFrame] | None
+    # An article's findings depend on that article's rows alone, so they hold for as
+    # long as its text (and the code) does; other rules look across articles or outside.
+    per_article: bool = True
 
 
 RULES: list[Rule] = []
@@ -65,12 +69,12 @@ ARTICLES_ARE_READABLE = Rule(
 )
 
 
-def rule(table: str, severity: str = ERROR) -> Callable:
+def rule(table: str, severity: str = ERROR, per_article: bool = True) -> Callable:
     """Register a rule function; its name and docstring name and describe the check."""
 
     def register(find: Callable[[ElectionTables], pd.DataFrame]) -> Callable:
         description = " ".join((find.__doc__ or "").split())
-        RULES.append(Rule(find.__name__, table, severity, description, find))
+        RULES.append(Rule(find.__name__, table, severity, description, find, per_article))
         return find
 
     return register
@@ -204,8 +208,10 @@ def county_margin_is_first_minus_second(tables: ElectionTables) -> pd.DataFrame:
     return cells(bad, "Margin #", bad["margin_votes"], bad["expected"])
 
 
+@lru_cache(maxsize=1)
 def _percent_drift(tables: ElectionTables) -> pd.DataFrame:
-    """Every published % of the by-county table beside votes ÷ total, with the distance."""
+    """Every published % of the by-county table beside votes ÷ total, with the distance
+    (computed once per set of tables: two rules read it)."""
     counties = _county_frame(tables)
     candidate = counties.assign(
         column=counties["candidate"] + " %",
@@ -386,7 +392,9 @@ def districts_match_electoral_votes(tables: ElectionTables) -> pd.DataFrame:
 def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     """Every flipped county is a county of the by-county table, won there by the party it
     flipped to."""
-    results = tables.county_results[tables.county_results["candidate"] != OTHER_CANDIDATE]
+    flipped = tables.county_flips[["file", "county"]]
+    results = tables.county_results.merge(flipped, on=["file", "county"])
+    results = results[results["candidate"] != OTHER_CANDIDATE]
     winners = results.sort_values("votes", ascending=False).drop_duplicates(["file", "county"])
     flips = tables.county_flips.merge(
         winners[["file", "county", "party"]], on=["file", "county"], how="left", indicator=True
@@ -416,7 +424,7 @@ def predictions_have_ratings(tables: ElectionTables) -> pd.DataFrame:
     return cells(bad, "Ranking", "empty in all " + bad["rows"].astype("str") + " rows", "a rating")
 
 
-@rule("elections")
+@rule("elections", per_article=False)
 def one_article_per_election(tables: ElectionTables) -> pd.DataFrame:
     """No two article files describe the same state and year; each of them is named, since
     either may be the one to remove."""
@@ -455,6 +463,7 @@ COUNTIES_MATCH_REFERENCE = Rule(
     "for the elections both hold. A difference that a unit the reference reports apart "
     "(such as Kansas City, MO, 2938000) makes up exactly is named with that unit.",
     None,
+    per_article=False,
 )
 MEASURES = [("Republican #", "REPUBLICAN"), ("Democratic #", "DEMOCRAT"), ("Total", "TOTAL")]
 
@@ -548,25 +557,41 @@ def all_rules() -> list[Rule]:
 # --- Evaluation ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class KnownFindings:
+    """Findings of the per-article rules for articles whose text has not changed since
+    they were evaluated (see :mod:`pipeline.cache`)."""
+
+    files: frozenset[str]
+    findings: pd.DataFrame
+
+
 def evaluate(
     tables: ElectionTables,
     unreadable: Iterable[ArticleError] = (),
     reference: pd.DataFrame | None = None,
+    known: KnownFindings | None = None,
 ) -> pd.DataFrame:
     """Every failing cell of every rule, located by file, section and line, beginning with
     the articles that could not be read at all. ``reference``: county returns of an
-    independent source to compare with (the comparison passes without one)."""
-    found_by_rule = {check.name: check.find(tables) for check in all_rules() if check.find}
+    independent source to compare with (the comparison passes without one). ``known``:
+    per-article findings to reuse; the per-article rules then run on the other articles
+    only, the rules across articles on all of them."""
+    fresh = tables
+    if known is not None:
+        fresh = tables.select(set(tables.elections["file"]) - known.files)
+    found_by_rule = {
+        check.name: check.find(fresh if check.per_article else tables)
+        for check in all_rules()
+        if check.find
+    }
     if reference is not None:
         found_by_rule[COUNTIES_MATCH_REFERENCE.name] = reference_cells(tables, reference)
     parts = [
-        found_by_rule[check.name]
-        .sort_values(["file", "line"], kind="stable")
-        .assign(check=check.name, table=check.table, severity=check.severity)
+        found.assign(check=check.name, table=check.table, severity=check.severity)
         for check in all_rules()
-        if len(found_by_rule.get(check.name, ()))
+        if len(found := found_by_rule.get(check.name, ()))
     ]
-    located = locate(pd.concat(parts, ignore_index=True), tables.sections) if parts else None
     unread = pd.DataFrame(
         [
             {
@@ -584,11 +609,27 @@ def evaluate(
         ],
         columns=FINDING_COLUMNS,
     )
-    frames = [frame for frame in (unread, located) if frame is not None and len(frame)]
-    if not frames:
-        return unread.astype({c: "str" for c in FINDING_COLUMNS} | {"line": "int64"})
+    frames = [unread]
+    if parts:
+        frames.append(locate(pd.concat(parts, ignore_index=True), tables.sections))
+    if known is not None:
+        frames.append(known.findings)
     findings = pd.concat([frame[FINDING_COLUMNS] for frame in frames], ignore_index=True)
-    return findings.astype({c: "str" for c in FINDING_COLUMNS} | {"line": "int64"})
+    findings = findings.astype({c: "str" for c in FINDING_COLUMNS} | {"line": "int64"})
+    # One order whatever was reused: rules in their order, then file and line.
+    order = {check.name: number for number, check in enumerate(all_rules())}
+    return findings.sort_values(
+        ["check", "file", "line"],
+        key=lambda column: column.map(order) if column.name == "check" else column,
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def per_article_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """The findings that hold as long as their article's text: per-article rules only
+    (readability is left out: unreadable articles are read again on every load)."""
+    names = {c.name for c in all_rules() if c.per_article and c is not ARTICLES_ARE_READABLE}
+    return findings[findings["check"].isin(names)].reset_index(drop=True)
 
 
 def locate(findings: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:

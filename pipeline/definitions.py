@@ -5,12 +5,12 @@ import os
 import dagster as dg
 
 from pipeline.assets import (
+    ArrowFrames,
     ArticleSource,
     ReferenceReturns,
     Warehouse,
     article_files,
     extracted_tables,
-    raw_folder_has_articles,
     warehouse,
 )
 from pipeline.automation import nightly_reload, raw_folder_sensor, reload_warehouse
@@ -23,7 +23,6 @@ os.environ.setdefault("ELECTIONS_REFERENCE_CSV", "")
 
 defs = dg.Definitions(
     assets=[article_files, extracted_tables, warehouse],
-    asset_checks=[raw_folder_has_articles],
     jobs=[reload_warehouse],
     sensors=[raw_folder_sensor],
     schedules=[nightly_reload],
@@ -31,6 +30,7 @@ defs = dg.Definitions(
         "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),
         "warehouse_file": Warehouse(path=dg.EnvVar("ELECTIONS_WAREHOUSE")),
         "reference_returns": ReferenceReturns(path=dg.EnvVar("ELECTIONS_REFERENCE_CSV")),
+        "io_manager": ArrowFrames(),
     },
     # One process: the multiprocess executor spends ~12 s starting processes.
     executor=dg.in_process_executor,

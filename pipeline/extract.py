@@ -63,11 +63,12 @@ TURNOUT_LABEL = re.compile(r"^(?:voter )?turnout\b(?:\s*\((?P<basis>[^)]*)\))?",
 OTHER_COLUMN = re.compile(r"\b(?:various|others?|write[- ]?ins?|all others)\b", re.I)
 AT_LARGE = re.compile(r"^at[- ]large$", re.I)
 
+CHUNK_ARTICLES = 250
 OTHER_CANDIDATE = "Other"
 OTHER_PARTY = "Other"
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: checks memoize per set of tables
 class ElectionTables:
     """The typed tables of one or many articles, one DataFrame per table.
 
@@ -96,6 +97,8 @@ class ElectionTables:
     def select(self, files: pd.Series | list[str], keep: bool = True) -> ElectionTables:
         """The rows of the given article files (``keep=False``: of every other file)."""
         wanted = set(files)
+        if not wanted and not keep:
+            return self
         return ElectionTables(
             **{
                 name: frame[frame["file"].isin(wanted) == keep].reset_index(drop=True)
@@ -125,11 +128,12 @@ def extract_articles(
     """Tables of every readable article of ``files`` (see :func:`~pipeline.article.read_source`),
     and the error of each article that could not be read.
 
-    Rows of all articles are gathered first and typed once per table: building small
-    DataFrames per article would cost more than parsing the articles.
+    Rows are gathered as dicts and typed once per chunk of articles: a DataFrame per
+    article would cost more than parsing it, and dicts for every article at once would
+    hold several times the memory of the typed frames.
     """
+    parts, errors = [], []
     rows: dict[str, list[dict]] = {name: [] for name in MODELS}
-    errors = []
     for number, row in enumerate(files.itertuples(index=False), start=1):
         try:
             if pd.notna(row.error):
@@ -141,9 +145,12 @@ def extract_articles(
         else:
             for name, table_rows in article_rows.items():
                 rows[name].extend(table_rows)
+        if number % CHUNK_ARTICLES == 0 or number == len(files):
+            parts.append(extract_tables_from_rows(rows))
+            rows = {name: [] for name in MODELS}
         if progress:
             progress(number, len(files))
-    return extract_tables_from_rows(rows), errors
+    return ElectionTables.concat(parts), errors
 
 
 def extract_tables(article: Article) -> ElectionTables:
@@ -595,15 +602,22 @@ def _county_results(
                 f"row '{name}' has {len(row.filled)} filled cells where the header needs {width} "
                 "(a missing cell, or the file is cut off mid-table)"
             )
-        values = [
-            (
-                cells.count(row.cells[column.count_index], f"{column.label} #"),
-                None
-                if column.percent_index is None
-                else cells.percent(row.cells[column.percent_index], f"{column.label} %"),
-            )
-            for column in columns
-        ]
+        try:
+            values = [
+                (
+                    parse_count(row.cells[column.count_index]),
+                    None
+                    if column.percent_index is None
+                    else parse_percent(row.cells[column.percent_index]),
+                )
+                for column in columns
+            ]
+        except ValueError:  # read the row again, cell by cell, to name the faulty one
+            for column in columns:
+                cells.count(row.cells[column.count_index], f"{column.label} #")
+                if column.percent_index is not None:
+                    cells.percent(row.cells[column.percent_index], f"{column.label} %")
+            raise
         if TOTAL_LABEL.match(name):
             table_totals.extend(
                 {

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -134,9 +134,14 @@ def resolve_counties(state_fips: str, names: Iterable[str]) -> dict[str, str | N
     ``St. Louis City`` a bare ``St. Louis`` is the county, beside ``Richmond County``
     a bare ``Richmond`` is the city.
     """
-    names = list(names)
+    names = tuple(names)
+    return dict(zip(names, _resolve_together(state_fips, names), strict=True))
+
+
+@lru_cache(maxsize=4096)  # a state's articles of different years share their names
+def _resolve_together(state_fips: str, names: tuple[str, ...]) -> tuple[str | None, ...]:
     keys = {name_key(name) for name in names}
-    resolved = {}
+    resolved = []
     for name in names:
         wants_city: bool | None = None
         base = name
@@ -151,8 +156,8 @@ def resolve_counties(state_fips: str, names: Iterable[str]) -> dict[str, str | N
                 wants_city = True
             elif key + "city" in keys:
                 wants_city = False
-        resolved[name] = _pick(_lookup(state_fips, name_key(base)) or (), wants_city)
-    return resolved
+        resolved.append(_pick(_lookup(state_fips, name_key(base)) or (), wants_city))
+    return tuple(resolved)
 
 
 def _lookup(state_fips: str, key: str) -> tuple[CountyUnit, ...] | None:

@@ -1,27 +1,21 @@
 """Stage 4: typed tables → the DuckDB warehouse analysts query.
 
-The schema lives in ``sql/``, one file per table or view. A load never writes into the
-live file: it builds a complete new database beside it, checkpoints and closes it, and
-renames it over the live file, so a reader sees either the old warehouse or the new
-one, never a half-written one.
+The schema lives in ``sql/``, one file per table or view. :func:`build_warehouse` brings
+a warehouse file up to date with a load: it removes the article versions the load no
+longer publishes, adds the new ones, and appends the load's data-quality results and
+log. The file it works on is never the live one (see :mod:`pipeline.publish`).
 """
 
-from __future__ import annotations
-
-import fcntl
-import os
-import struct
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipeline import PROJECT_ROOT
+from pipeline.cache import code_fingerprint
 from pipeline.checks import (
     ARTICLES_ARE_READABLE,
     ERROR,
@@ -31,24 +25,25 @@ from pipeline.checks import (
     refused_files,
 )
 from pipeline.extract import ElectionTables, extract_articles
-from pipeline.reference import all_states, county_fips_changes
+from pipeline.reference import all_states, county_fips_changes, county_units
 
 SQL_DIR = PROJECT_ROOT / "sql"
 
 # Creation order: every table after the tables it references, views last.
 TABLES = [
+    "build_info",
     "article_versions",
     "dim_state",
+    "dim_county",
     "dim_county_fips_change",
     "dim_election",
     "dim_party",
     "dim_candidate",
-    "dim_county",
     "dim_district",
     "fact_state_result",
     "fact_nominee",
-    "fact_county_result",
     "fact_county_summary",
+    "fact_county_result",
     "fact_district_result",
     "fact_district_representative",
     "fact_elector",
@@ -71,34 +66,62 @@ VIEWS = [
     "data_quality",
     "quarantine",
 ]
-STAGING_SUFFIX = ".staging"
+# Tables keyed by election, children first: the order to delete an election's rows in.
+ELECTION_TABLES = [
+    name
+    for name in reversed(TABLES)
+    if name.startswith("fact_") or name in ("dim_district", "dim_election")
+]
+REFERENCE_TABLES = ["dim_state", "dim_county", "dim_county_fips_change"]
+HISTORY_TABLES = ["dq_check_results", "load_log"]
+
+STATES = all_states()
+POSTAL_CODES = pd.Index([state.postal_code for state in STATES])
+STATE_FIPS = np.array([state.fips for state in STATES], dtype=object)
 
 
-def election_ids(frame: pd.DataFrame) -> pd.Series:
+def state_fips(postal_codes: pd.Series) -> np.ndarray:
+    """State FIPS codes of postal codes (a vectorized lookup)."""
+    return STATE_FIPS[POSTAL_CODES.get_indexer(postal_codes)]
+
+
+def election_ids(frame: pd.DataFrame) -> np.ndarray:
     """Stable election key from the natural key: year * 100 + state FIPS (200429)."""
-    fips = {state.postal_code: int(state.fips) for state in all_states()}
-    return frame["year"].astype("int64") * 100 + frame["state_po"].map(fips).astype("int64")
+    return frame["year"].to_numpy("int64") * 100 + state_fips(frame["state_po"]).astype("int64")
 
 
-def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
-    """The rows of every warehouse table, named as in ``sql/``, from the typed tables."""
-    states = pd.DataFrame(
-        [(s.fips, s.name, s.postal_code) for s in all_states()],
-        columns=["state_fips", "state", "state_po"],
-    )
-    fips_of = dict(zip(states["state_po"], states["state_fips"], strict=True))
+def reference_frames() -> dict[str, pd.DataFrame]:
+    """The reference tables: states, county-equivalents and county code changes."""
+    units = {}
+    for unit in county_units():  # one row per code of the 50 states and DC, current name first
+        if unit.state_fips in STATE_FIPS and (unit.fips not in units or unit.current):
+            units[unit.fips] = unit
+    return {
+        "dim_state": pd.DataFrame(
+            [(s.fips, s.name, s.postal_code) for s in STATES],
+            columns=["state_fips", "state", "state_po"],
+        ),
+        "dim_county": pd.DataFrame(
+            [(u.fips, u.state_fips, u.name, u.is_city, u.current) for u in units.values()],
+            columns=["county_fips", "state_fips", "name", "is_city", "current"],
+        ),
+        "dim_county_fips_change": pd.DataFrame(county_fips_changes())
+        .drop(columns="is_city")
+        .astype({"year": "int64"}),
+    }
+
+
+def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
+    """The rows the given articles add to each table of ``sql/``, from their typed tables
+    (the parties and candidates they name included; the reference tables excluded)."""
 
     def keyed(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-        out = frame.assign(election_id=election_ids(frame), source_line=frame["line"])
+        out = frame[[c for c in columns if c in frame]].copy()
+        out.insert(0, "election_id", election_ids(frame))
+        if "source_line" in columns:
+            out["source_line"] = frame["line"].to_numpy()
         return out[["election_id", *columns]]
 
-    elections = tables.elections.assign(
-        election_id=election_ids(tables.elections),
-        source_file=tables.elections["file"],
-        source_sha256=tables.elections["sha256"],
-    )
-    counties = tables.county_summaries.drop_duplicates(["state_po", "county"])
-    counties = counties.assign(state_fips=counties["state_po"].map(fips_of))
     parties = pd.concat(
         [
             tables.state_results["party"],
@@ -121,19 +144,17 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
         [
             tables.district_results[["year", "state_po", "district", "district_label"]],
             tables.district_representatives[["year", "state_po", "district"]].assign(
-                district_label=tables.district_representatives["district"].astype("string")
+                district_label=tables.district_representatives["district"].astype("str")
             ),
         ]
     ).drop_duplicates(["year", "state_po", "district"])
-
-    def with_state(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.assign(state_fips=frame["state_po"].map(fips_of))
-
-    changes = pd.DataFrame(county_fips_changes()).drop(columns="is_city").astype({"year": "int64"})
+    elections = tables.elections
     return {
-        "dim_state": states,
-        "dim_county_fips_change": changes,
-        "dim_election": elections[
+        "dim_election": elections.assign(
+            election_id=election_ids(elections),
+            source_file=elections["file"],
+            source_sha256=elections["sha256"],
+        )[
             [
                 "election_id",
                 "year",
@@ -151,10 +172,11 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
                 "source_sha256",
             ]
         ],
-        "dim_party": pd.DataFrame({"party": sorted(set(parties))}),
-        "dim_candidate": pd.DataFrame({"candidate": sorted(set(candidates))}),
-        "dim_county": counties[["state_fips", "county", "county_fips"]],
-        "dim_district": keyed(districts.assign(line=0), "district", "district_label"),
+        "dim_party": pd.DataFrame({"party": pd.Series(sorted(parties.unique()), dtype="str")}),
+        "dim_candidate": pd.DataFrame(
+            {"candidate": pd.Series(sorted(candidates.unique()), dtype="str")}
+        ),
+        "dim_district": keyed(districts, "district", "district_label"),
         "fact_state_result": keyed(
             tables.state_results,
             "candidate",
@@ -178,24 +200,26 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             "pct",
             "source_line",
         ),
-        "fact_county_result": keyed(
-            with_state(tables.county_results),
+        "fact_county_summary": keyed(
+            tables.county_summaries.assign(
+                state_fips=state_fips(tables.county_summaries["state_po"])
+            ),
             "state_fips",
+            "county",
+            "county_fips",
+            "margin_votes",
+            "margin_pct",
+            "total_votes",
+            "source_line",
+        ),
+        "fact_county_result": keyed(
+            tables.county_results,
             "county",
             "candidate",
             "party",
             "column_order",
             "votes",
             "pct",
-            "source_line",
-        ),
-        "fact_county_summary": keyed(
-            with_state(tables.county_summaries),
-            "state_fips",
-            "county",
-            "margin_votes",
-            "margin_pct",
-            "total_votes",
             "source_line",
         ),
         "fact_district_result": keyed(
@@ -211,13 +235,7 @@ def warehouse_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
         "fact_elector": keyed(tables.electors, "ordinal", "elector", "source_line"),
         "fact_prediction": keyed(tables.predictions, "source", "rating", "source_line"),
         "fact_county_flip": keyed(
-            with_state(tables.county_flips),
-            "state_fips",
-            "county",
-            "from_party",
-            "to_party",
-            "largest_city",
-            "source_line",
+            tables.county_flips, "county", "from_party", "to_party", "largest_city", "source_line"
         ),
         "fact_fundraising": keyed(tables.fundraising, "candidate", "raised_usd", "source_line"),
     }
@@ -230,19 +248,17 @@ def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 
 @dataclass
-class PublishReport:
-    """What a load published: rows per table and view, and what it did with each file."""
+class BuildReport:
+    """What a load published: rows per table, and what it did with each file."""
 
     counts: dict[str, int]
     load_log: pd.DataFrame  # file, sha256, status, published_sha256, reason
+    added: int  # article versions added to the file
+    removed: int  # article versions removed from it
 
     @property
     def refused(self) -> pd.DataFrame:
         return self.load_log[self.load_log["status"].isin(["kept_previous", "refused"])]
-
-
-class WarehouseBusy(RuntimeError):
-    """The live warehouse is open read-write by another process: it cannot be replaced."""
 
 
 # One row per article and check of this run, with the article's failing cells.
@@ -259,101 +275,21 @@ FROM evaluations e
 LEFT JOIN findings f ON f.file = e.article AND f."check" = e.check_name
 GROUP BY ALL
 """
-HISTORY_TABLES = ["dq_check_results", "load_log"]
+PUBLISHED_VERSIONS = """
+SELECT v.sha256, v.file, v.bytes, e.election_id
+FROM {db}.article_versions v JOIN {db}.dim_election e ON e.source_sha256 = v.sha256
+"""
 
 
-def publish_warehouse(
-    tables: ElectionTables,
-    findings: pd.DataFrame,
-    files: pd.DataFrame,
-    live: Path,
-    run_id: str,
-) -> PublishReport:
-    """Build the new warehouse beside ``live``, verify it, and rename it over ``live``.
-
-    Readers holding ``live`` open read-only keep their snapshot; new connections see the
-    new file. A failure at any point, a killed process included, leaves ``live`` as it
-    was: only the rename changes it, and the rename is atomic. Articles with an ERROR
-    finding are left out; where ``live`` holds an earlier version of such an article
-    that still passes every rule, that version is published again.
-    """
-    live.parent.mkdir(parents=True, exist_ok=True)
-    with reload_lock(live.parent):
-        remove_staging_leftovers(live)
-        refuse_if_written(live)
-        staging = live.with_name(f"{live.name}.{uuid.uuid4().hex}{STAGING_SUFFIX}")
-        try:
-            report = build_warehouse(tables, findings, files, staging, live, run_id)
-            verify_warehouse(staging, report.counts)
-            refuse_if_written(live)
-            os.replace(staging, live)
-            # A write-ahead log left by a writer that died belonged to the old file.
-            live.with_name(live.name + ".wal").unlink(missing_ok=True)
-        finally:
-            for leftover in (staging, staging.with_name(staging.name + ".wal")):
-                leftover.unlink(missing_ok=True)
-    return report
-
-
-@contextmanager
-def reload_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the warehouse folder, so two loads (a scheduled run and
-    ``make run``) never build and swap at the same time; the second waits."""
-    descriptor = os.open(folder, os.O_RDONLY)
+def built_by_this_code(path: Path) -> bool:
+    """Whether the warehouse file at ``path`` was built by the running code (same SQL,
+    same extraction), so a load may update a copy of it instead of starting afresh."""
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
-
-
-def writer_pid(path: Path) -> int | None:
-    """PID of a process holding ``path`` open read-write, else None.
-
-    DuckDB takes an exclusive fcntl lock on the database file for a read-write
-    connection and a shared one for a read-only connection. Asking whether a shared
-    lock could be taken therefore finds exactly the read-write holders.
-    """
-    if not path.exists():
-        return None
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        request = struct.pack(FLOCK, fcntl.F_RDLCK, os.SEEK_SET, 0, 0, 0)
-        answer = fcntl.fcntl(descriptor, fcntl.F_GETLK, request)
-    finally:
-        os.close(descriptor)
-    kind, _, _, _, pid = struct.unpack(FLOCK, answer)
-    return pid if kind != fcntl.F_UNLCK else None
-
-
-# struct flock on Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid.
-FLOCK = "hhqqi4x"
-
-
-def refuse_if_written(live: Path) -> None:
-    """Stop the load while a process holds the live file read-write.
-
-    Renaming a new file over it would orphan that process's write-ahead log (its name
-    follows the path), and the new file would then refuse to open.
-    """
-    pid = writer_pid(live)
-    if pid is not None:
-        raise WarehouseBusy(
-            f"{live} is open read-write by process {pid}; the reload would corrupt that "
-            "connection's write-ahead log. Close it and connect read-only "
-            f"(duckdb.connect('{live}', read_only=True), or `make sql`), then reload."
-        )
-
-
-def verify_warehouse(path: Path, counts: dict[str, int]) -> None:
-    """Reopen the closed new file and check that every table and view reads back whole."""
-    with duckdb.connect(str(path), read_only=True) as connection:
-        for name, expected in counts.items():
-            found = connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            if found != expected:
-                raise RuntimeError(
-                    f"new warehouse {path}: {name} has {found} rows, wrote {expected}"
-                )
+        with duckdb.connect(str(path), read_only=True) as connection:
+            row = connection.execute("SELECT code_sha256 FROM build_info").fetchone()
+    except duckdb.Error:
+        return False
+    return row is not None and row[0] == code_fingerprint()
 
 
 def build_warehouse(
@@ -363,87 +299,178 @@ def build_warehouse(
     path: Path,
     previous: Path | None,
     run_id: str,
-) -> PublishReport:
-    """Write a complete warehouse into the new file ``path``, carrying over from the
-    ``previous`` one the history tables and the last good version of refused articles."""
+) -> BuildReport:
+    """Bring the warehouse file ``path`` up to date with a load.
+
+    ``path`` is either a copy of the live warehouse built by this code, or a new file
+    (then the schema is created, and the history and the last good versions of refused
+    articles are taken from ``previous``, the live warehouse, if there is one).
+
+    The file publishes the current version of every article without an ERROR finding
+    and, for a refused article, the version it published before (if that still passes
+    every rule). Versions it holds that are no longer published are deleted, missing
+    ones inserted: a reload after one changed article touches one election.
+    """
     refused = refused_files(findings)
     accepted = tables.select(refused, keep=False)
     loaded_at = datetime.now(UTC)
     with duckdb.connect(str(path)) as connection:
-        create_schema(connection)
-        carried = previous is not None and previous.exists()
-        if carried:
+        fresh = not _has_table(connection, "main", "build_info")
+        if fresh:
+            create_schema(connection)
+        attached = fresh and previous is not None and previous.exists()
+        if attached:
             connection.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
-        previous_versions = _previous_versions(connection) if carried else _no_versions()
-        kept = _passing(previous_versions[previous_versions["file"].isin(refused)])
-        published = ElectionTables.concat([accepted, kept])
+        held = _published_versions(connection, "main")
+        before = _published_versions(connection, "previous") if attached else held
+        kept_versions = before[before["file"].isin(refused)]
+        target = pd.concat(
+            [accepted.elections[["file", "sha256"]], kept_versions[["file", "sha256"]]]
+        )
+        stale = held.merge(target, on=["file", "sha256"], how="left", indicator=True)
+        stale = stale[stale["_merge"] == "left_only"]
+        new_accepted = accepted.select(
+            accepted.elections["file"][~accepted.elections["sha256"].isin(held["sha256"])]
+        )
+        kept_new = _with_text(
+            connection, "previous", kept_versions[~kept_versions["sha256"].isin(held["sha256"])]
+        )
+        kept = _passing(kept_new)
+        additions = ElectionTables.concat([new_accepted, kept])
         versions = pd.concat(
             [
-                files[files["file"].isin(accepted.elections["file"])],
-                previous_versions[previous_versions["file"].isin(kept.elections["file"])],
+                files[files["sha256"].isin(new_accepted.elections["sha256"])],
+                kept_new[kept_new["sha256"].isin(kept.elections["sha256"])],
             ]
         )[["sha256", "file", "bytes", "text"]]
-        log = _load_log(findings, files, refused, published, previous_versions)
-        frames = {
-            "article_versions": versions,
-            **warehouse_frames(published),
-            "load_log": log.assign(run_id=run_id, loaded_at=loaded_at),
-        }
+
+        if len(stale):
+            _delete_versions(connection, stale)
+        frames = {"article_versions": versions, **election_frames(additions)}
+        if fresh:
+            frames |= reference_frames()
+            frames["build_info"] = pd.DataFrame(
+                {"code_sha256": [code_fingerprint()], "built_at": [loaded_at]}
+            )
+        remaining = held[~held["sha256"].isin(stale["sha256"])]
+        published = pd.concat([remaining[["file", "sha256"]], versions[["file", "sha256"]]])
+        log = _load_log(findings, files, refused, published, before)
+        frames["load_log"] = log.assign(run_id=run_id, loaded_at=loaded_at)
         connection.execute("BEGIN TRANSACTION")
         for name in TABLES:
-            if name in frames:
+            if name in ("dim_party", "dim_candidate"):
+                _insert_missing(connection, name, frames[name])
+            elif name in frames:
                 frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
                 connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
         evaluations = _evaluations(tables, files)  # noqa: F841 (read by QUALITY_ROWS)
         connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
-        for name in HISTORY_TABLES:
-            if carried and _has_table(connection, "previous", name):
-                connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM previous.{name}")
+        if attached:
+            for name in HISTORY_TABLES:
+                if _has_table(connection, "previous", name):
+                    connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM previous.{name}")
         connection.execute("COMMIT")
-        if carried:
+        if attached:
             connection.execute("DETACH previous")
         connection.execute("CHECKPOINT")
         counts = {
             name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in TABLES + VIEWS
+            for name in TABLES
         }
-    return PublishReport(counts, log)
+    return BuildReport(counts, log, added=len(versions), removed=len(stale))
 
 
 def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
+    """Whether ``database`` (``main``: the file the connection opened) has ``table``."""
     return bool(
         connection.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
-            [database, table],
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = "
+            "CASE WHEN ? = 'main' THEN current_database() ELSE ? END",
+            [table, database, database],
         ).fetchone()[0]
     )
 
 
-def _no_versions() -> pd.DataFrame:
-    return pd.DataFrame({"sha256": [], "file": [], "bytes": [], "text": []}).astype(
-        {"sha256": "str", "file": "str", "bytes": "int64", "text": "str"}
+def _delete_versions(connection: duckdb.DuckDBPyConnection, stale: pd.DataFrame) -> None:
+    """Delete the rows of the given article versions (sha256, election_id) and the names
+    only they used. DuckDB checks a foreign key against committed rows: children first,
+    one table per transaction."""
+    for name in ELECTION_TABLES:
+        connection.execute(
+            f"DELETE FROM {name} WHERE election_id IN (SELECT unnest($ids::INTEGER[]))",
+            {"ids": stale["election_id"].tolist()},
+        )
+    connection.execute(
+        "DELETE FROM article_versions WHERE sha256 IN (SELECT unnest($shas::VARCHAR[]))",
+        {"shas": stale["sha256"].tolist()},
     )
+    _remove_unused_names(connection)
 
 
-def _previous_versions(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The article versions the live warehouse publishes (none if it predates them)."""
-    if not _has_table(connection, "previous", "article_versions"):
-        return _no_versions()
-    return connection.execute(
-        """
-        SELECT v.sha256, v.file, v.bytes, v.text
-        FROM previous.article_versions v
-        JOIN previous.dim_election e ON e.source_sha256 = v.sha256
-        """
+def _published_versions(connection: duckdb.DuckDBPyConnection, database: str) -> pd.DataFrame:
+    """The article versions a warehouse publishes, with their text and election."""
+    if not _has_table(connection, database, "article_versions"):
+        return pd.DataFrame({"sha256": [], "file": [], "bytes": [], "election_id": []}).astype(
+            {"sha256": "str", "file": "str", "bytes": "int64", "election_id": "int64"}
+        )
+    return connection.execute(PUBLISHED_VERSIONS.format(db=database)).df()
+
+
+def _with_text(
+    connection: duckdb.DuckDBPyConnection, database: str, versions: pd.DataFrame
+) -> pd.DataFrame:
+    """``versions`` with the text of each (read only for the few versions that need it)."""
+    if versions.empty:
+        return versions.assign(text=pd.Series(dtype="str"))
+    texts = connection.execute(
+        f"SELECT sha256, text FROM {database}.article_versions "
+        "WHERE sha256 IN (SELECT unnest($shas::VARCHAR[]))",
+        {"shas": versions["sha256"].tolist()},
     ).df()
+    return versions.merge(texts, on="sha256")
 
 
 def _passing(versions: pd.DataFrame) -> ElectionTables:
     """Tables of the given article versions that pass every ERROR rule today."""
+    if versions.empty:
+        return ElectionTables.concat([])
     sources = versions.assign(error=None, error_line=None)
     tables, unreadable = extract_articles(sources)
     refused = refused_files(evaluate(tables, unreadable))
     return tables.select(refused, keep=False)
+
+
+def _insert_missing(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert the names of ``frame`` (one column, the table's key) that ``table`` lacks."""
+    column = frame.columns[0]
+    connection.execute(
+        f"INSERT INTO {table} SELECT DISTINCT {column} FROM frame "
+        f"WHERE {column} NOT IN (SELECT {column} FROM {table})"
+    )
+
+
+def _remove_unused_names(connection: duckdb.DuckDBPyConnection) -> None:
+    """Drop parties and candidates no published row names any more."""
+    connection.execute(
+        """
+        DELETE FROM dim_party WHERE party NOT IN (
+            SELECT party FROM fact_state_result WHERE party IS NOT NULL
+            UNION SELECT party FROM fact_nominee WHERE party IS NOT NULL
+            UNION SELECT party FROM fact_county_result WHERE party IS NOT NULL
+            UNION SELECT from_party FROM fact_county_flip
+            UNION SELECT to_party FROM fact_county_flip)
+        """
+    )
+    connection.execute(
+        """
+        DELETE FROM dim_candidate WHERE candidate NOT IN (
+            SELECT candidate FROM fact_state_result
+            UNION SELECT candidate FROM fact_nominee
+            UNION SELECT candidate FROM fact_county_result
+            UNION SELECT candidate FROM fact_district_result
+            UNION SELECT candidate FROM fact_fundraising)
+        """
+    )
 
 
 def _evaluations(tables: ElectionTables, files: pd.DataFrame) -> pd.DataFrame:
@@ -467,11 +494,12 @@ def _load_log(
     findings: pd.DataFrame,
     files: pd.DataFrame,
     refused: list[str],
-    published: ElectionTables,
+    published: pd.DataFrame,
     previous_versions: pd.DataFrame,
 ) -> pd.DataFrame:
-    """What this load does with each file: published, kept_previous, refused or removed."""
-    published_sha = published.elections.set_index("file")["sha256"]
+    """What this load does with each file: published, kept_previous, refused or removed.
+    ``published``: file and sha256 of every version the warehouse publishes after it."""
+    published_sha = published.set_index("file")["sha256"]
     errors = findings[findings["severity"] == ERROR].drop_duplicates("file")
     first_error = {row.file: f"{row.check}: {describe_finding(row)}" for row in errors.itertuples()}
     rows = []
@@ -485,9 +513,3 @@ def _load_log(
     for file in sorted(set(previous_versions["file"]) - set(files["file"])):
         rows.append((file, None, "removed", None, None))
     return pd.DataFrame(rows, columns=["file", "sha256", "status", "published_sha256", "reason"])
-
-
-def remove_staging_leftovers(live: Path) -> None:
-    """Delete staging files a killed run left beside the live warehouse."""
-    for leftover in live.parent.glob(f"{live.name}.*{STAGING_SUFFIX}*"):
-        leftover.unlink(missing_ok=True)

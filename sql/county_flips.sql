@@ -1,8 +1,8 @@
 CREATE VIEW county_flips AS
-SELECT e.year, s.state, s.state_po, f.county, c.county_fips, f.from_party, f.to_party,
+SELECT e.year, s.state, s.state_po, f.county, t.county_fips, f.from_party, f.to_party,
        f.largest_city
 FROM fact_county_flip f
-JOIN dim_county c ON c.state_fips = f.state_fips AND c.county = f.county
+JOIN fact_county_summary t USING (election_id, county)
 JOIN dim_election e USING (election_id)
 JOIN dim_state s ON s.state_fips = e.state_fips;
 COMMENT ON VIEW county_flips IS 'Counties that flipped from one party to another since the previous election, as the article lists them.';

@@ -1,9 +1,8 @@
 CREATE VIEW county_results AS
-SELECT e.year, s.state, s.state_po, r.county, c.county_fips, r.candidate, r.party, r.votes,
+SELECT e.year, s.state, s.state_po, r.county, t.county_fips, r.candidate, r.party, r.votes,
        r.pct, t.total_votes, t.margin_votes, t.margin_pct, r.column_order
 FROM fact_county_result r
 JOIN fact_county_summary t USING (election_id, county)
-JOIN dim_county c ON c.state_fips = r.state_fips AND c.county = r.county
 JOIN dim_election e USING (election_id)
 JOIN dim_state s ON s.state_fips = e.state_fips;
 COMMENT ON VIEW county_results IS 'One row per county and candidate column of each article''s by-county table; the column of various other candidates is candidate ''Other''.';

@@ -1,16 +1,15 @@
 CREATE VIEW county_swing AS
 WITH county_margin AS (
-    SELECT e.election_id, e.year, e.previous_year, e.state_fips, r.county, c.county_fips,
-           coalesce(ch.successor_fips, c.county_fips) AS unit_fips,
+    SELECT e.election_id, e.year, e.previous_year, e.state_fips, r.county, t.county_fips,
+           coalesce(ch.successor_fips, t.county_fips) AS unit_fips,
            100.0 * (sum(r.votes) FILTER (WHERE r.party = 'Republican')
                     - sum(r.votes) FILTER (WHERE r.party = 'Democratic'))
                  / any_value(t.total_votes) AS margin_pct
     FROM fact_county_result r
     JOIN fact_county_summary t USING (election_id, county)
-    JOIN dim_county c ON c.state_fips = r.state_fips AND c.county = r.county
     JOIN dim_election e USING (election_id)
-    LEFT JOIN dim_county_fips_change ch ON ch.fips = c.county_fips
-    WHERE c.county_fips IS NOT NULL
+    LEFT JOIN dim_county_fips_change ch ON ch.fips = t.county_fips
+    WHERE t.county_fips IS NOT NULL
     GROUP BY ALL
 )
 SELECT s.state, s.state_po, cur.county, cur.county_fips, cur.year,

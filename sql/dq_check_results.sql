@@ -7,10 +7,9 @@ CREATE TABLE dq_check_results (
     severity      VARCHAR NOT NULL CHECK (severity IN ('ERROR', 'WARN')),
     passed        BOOLEAN NOT NULL,
     failure_count INTEGER NOT NULL,
-    details       STRUCT(section VARCHAR, line INTEGER, "column" VARCHAR, published VARCHAR, expected VARCHAR)[] NOT NULL,
-    PRIMARY KEY (run_id, article, check_name)
+    details       STRUCT(section VARCHAR, line INTEGER, "column" VARCHAR, published VARCHAR, expected VARCHAR)[] NOT NULL
 );
-COMMENT ON TABLE dq_check_results IS 'Every data-quality check evaluation of every load, one row per run, article and check; history is carried over from load to load.';
+COMMENT ON TABLE dq_check_results IS 'Every data-quality check evaluation of every load, one row per run, article and check (unique by construction; no key index, so appending a load stays cheap); history is carried over from load to load.';
 COMMENT ON COLUMN dq_check_results.run_id IS 'Dagster run that evaluated the check.';
 COMMENT ON COLUMN dq_check_results.evaluated_at IS 'When the load ran.';
 COMMENT ON COLUMN dq_check_results.article IS 'Article file the evaluation concerns.';

@@ -5,8 +5,7 @@ CREATE TABLE load_log (
     sha256           VARCHAR,
     status           VARCHAR NOT NULL CHECK (status IN ('published', 'kept_previous', 'refused', 'removed')),
     published_sha256 VARCHAR,
-    reason           VARCHAR,
-    PRIMARY KEY (run_id, file)
+    reason           VARCHAR
 );
 COMMENT ON TABLE load_log IS 'What every load did with every article file, one row per run and file; history is carried over from load to load.';
 COMMENT ON COLUMN load_log.run_id IS 'Dagster run of the load.';

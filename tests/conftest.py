@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.article import Article, parse_article
-from pipeline.assets import ArticleSource, ReferenceReturns, Warehouse
+from pipeline.assets import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
 from pipeline.checks import evaluate
 from pipeline.definitions import defs
 from pipeline.extract import ElectionTables, extract_articles, extract_tables
@@ -88,6 +88,7 @@ def materialize_all(
             "article_source": ArticleSource(raw_dir=str(raw_dir)),
             "warehouse_file": Warehouse(path=str(warehouse)),
             "reference_returns": ReferenceReturns(path=str(reference or "")),
+            "io_manager": ArrowFrames(),
         },
     )
 
