@@ -5,14 +5,16 @@ against the floor of DuckDB ingesting the same final tables.
 
 Every figure is measured here, on this machine, and printed as one table. The full
 rebuild and the one-article reload run the real `python -m pipeline run` (the Dagster
-job, in process) in a child process; their wall times exclude the interpreter's start
-and imports (the child reports the time from before the job to after its summary), and
-the peak RSS is the child's.
+job, in process) in a child process. Two wall times are reported: the Dagster run's own
+(run start to run end, as the UI shows it: the reload proper), and the whole command
+without the interpreter's start and imports (instance set-up and summary included).
+The peak RSS is the child's.
 """
 
 import argparse
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -43,10 +45,11 @@ from pipeline.cli import main
 import pipeline.definitions  # imports done: the interpreter has started
 start = time.perf_counter()
 code = main(["run"])
-print(f"BENCH wall={time.perf_counter() - start:.3f} "
+print(f"BENCH process={time.perf_counter() - start:.3f} "
       f"rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", flush=True)
 sys.exit(code)
 """
+RUN_SECONDS = re.compile(r"^run \S+: succeeded in (?P<seconds>[\d.]+) s$", re.M)
 
 
 def timed(function, *args):
@@ -83,9 +86,11 @@ def run_pipeline(raw: Path, warehouse: Path, home: Path) -> dict[str, float]:
         check=False,
     )
     line = next((row for row in done.stdout.splitlines() if row.startswith("BENCH ")), None)
-    if done.returncode != 0 or line is None:
+    run = RUN_SECONDS.search(done.stdout)
+    if done.returncode != 0 or line is None or run is None:
         raise SystemExit(f"pipeline run failed:\n{done.stdout}\n{done.stderr}")
-    return {key: float(value) for key, value in (part.split("=") for part in line.split()[1:])}
+    measures = {key: float(value) for key, value in (part.split("=") for part in line.split()[1:])}
+    return measures | {"run": float(run["seconds"])}
 
 
 def duckdb_floor(frames: dict[str, pd.DataFrame], path: Path, keys: bool) -> float:
@@ -182,14 +187,36 @@ def main() -> None:
 
     warehouse = work / "elections.duckdb"
     full = run_pipeline(raw, warehouse, home)
-    rows.append(("full rebuild through Dagster", f"{full['wall']:.1f} s", "target ≤ 30 s"))
+    rows.append(
+        (
+            "full rebuild: Dagster run",
+            f"{full['run']:.1f} s",
+            "target ≤ 30 s; no parse cache, no warehouse yet",
+        )
+    )
+    rows.append(
+        (
+            "full rebuild: `python -m pipeline run`",
+            f"{full['process']:.1f} s",
+            "instance set-up and summary included; interpreter start and imports not",
+        )
+    )
     rows.append(("peak RSS of that run", f"{full['rss_mb']:.0f} MB", "target ≤ 1,536 MB"))
     again = run_pipeline(raw, warehouse, home)
-    rows.append(("rebuild, nothing changed", f"{again['wall']:.1f} s", ""))
+    rows.append(("reload, nothing changed: Dagster run", f"{again['run']:.1f} s", ""))
     changed = sorted(raw.glob("*.txt"))[len(files) // 2]
     changed.write_text(changed.read_text().replace("Voters chose", "Voters then chose"))
     one = run_pipeline(raw, warehouse, home)
-    rows.append(("reload after one changed article", f"{one['wall']:.1f} s", "target ≤ 5 s"))
+    rows.append(
+        ("reload after one changed article: Dagster run", f"{one['run']:.1f} s", "target ≤ 5 s")
+    )
+    rows.append(
+        (
+            "reload after one changed article: `python -m pipeline run`",
+            f"{one['process']:.1f} s",
+            "instance set-up and summary included",
+        )
+    )
 
     versions = (
         f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, pandas {pd.__version__}"

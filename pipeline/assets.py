@@ -31,7 +31,7 @@ from pipeline.checks import (
 from pipeline.extract import ElectionTables
 from pipeline.publish import WarehouseBusy, publish_warehouse
 from pipeline.reference import read_county_returns
-from pipeline.schemas import MODELS, describe
+from pipeline.schemas import ASSET_TABLES, describe, typed_frame
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
@@ -185,7 +185,7 @@ def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCh
             name: dg.AssetOut(
                 description=describe(name), group_name=EXTRACTED_GROUP, kinds={"pandas"}
             )
-            for name in MODELS
+            for name in ASSET_TABLES
         },
         "quality_findings": dg.AssetOut(
             description="Every failing cell of every data-quality rule in this load.",
@@ -220,7 +220,8 @@ def extracted_tables(
     )
     if extraction.changed:
         cache.save(tables, per_article_findings(findings))
-    for name, frame in tables.frames().items():
+    for name in ASSET_TABLES:
+        frame = getattr(tables, name)
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
     yield dg.Output(findings, output_name="quality_findings", metadata=table_metadata(findings))
     reference = {
@@ -233,7 +234,7 @@ def extracted_tables(
 @dg.asset(
     group_name=WAREHOUSE_GROUP,
     kinds={"duckdb"},
-    ins={name: dg.AssetIn() for name in [*MODELS, "quality_findings", "article_files"]},
+    ins={name: dg.AssetIn() for name in [*ASSET_TABLES, "quality_findings", "article_files"]},
 )
 def warehouse(
     context: dg.AssetExecutionContext, warehouse_file: Warehouse, **inputs: pd.DataFrame
@@ -243,7 +244,10 @@ def warehouse(
     path = project_path(warehouse_file.path)
     try:
         report = publish_warehouse(
-            ElectionTables(**{name: inputs[name] for name in MODELS}),
+            ElectionTables(
+                **{name: inputs[name] for name in ASSET_TABLES},
+                sections=typed_frame("sections", []),
+            ),
             inputs["quality_findings"],
             inputs["article_files"],
             path,

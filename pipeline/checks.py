@@ -23,7 +23,7 @@ import pandera.pandas as pa
 from pipeline.article import ArticleError
 from pipeline.extract import OTHER_CANDIDATE, ElectionTables
 from pipeline.reference import county_name_keys, name_key
-from pipeline.schemas import MODELS
+from pipeline.schemas import ASSET_TABLES, MODELS
 
 ERROR = "ERROR"
 WARN = "WARN"
@@ -548,7 +548,7 @@ def all_rules() -> list[Rule]:
     the comparison with a reference."""
     return (
         [ARTICLES_ARE_READABLE]
-        + [schema_rule(table) for table in MODELS]
+        + [schema_rule(table) for table in ASSET_TABLES]
         + RULES
         + [COUNTIES_MATCH_REFERENCE]
     )

@@ -60,7 +60,9 @@ def run() -> int:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
-        print(summarize(result, project_path(os.environ["ELECTIONS_WAREHOUSE"])))
+        stats = instance.get_run_stats(result.run_id)
+        seconds = (stats.end_time or 0) - (stats.start_time or 0)
+        print(summarize(result, project_path(os.environ["ELECTIONS_WAREHOUSE"]), seconds))
     return 0 if succeeded(result) else 1
 
 
@@ -72,7 +74,7 @@ def succeeded(result: dg.ExecuteInProcessResult) -> bool:
     )
 
 
-def summarize(result: dg.ExecuteInProcessResult, warehouse: Path) -> str:
+def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float) -> str:
     """What a run did, in a dozen lines: the warehouse, rows per table, checks, faults."""
     lines = []
     for event in result.get_step_failure_events():
@@ -96,7 +98,8 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: Path) -> str:
     else:
         lines.append(f"warehouse {shown}: not built")
     lines.extend(check_lines(result))
-    lines.append(f"run {result.run_id}: {'succeeded' if succeeded(result) else 'FAILED'}")
+    outcome = "succeeded" if succeeded(result) else "FAILED"
+    lines.append(f"run {result.run_id}: {outcome} in {seconds:.1f} s")
     return "\n".join(lines)
 
 

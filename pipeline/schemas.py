@@ -278,6 +278,11 @@ MODELS: dict[str, type[ArticleRow]] = {
 }
 
 
+# The tables of articles that are Dagster assets, with a schema check each; `sections`
+# only places findings in their section, and no rule or load reads it otherwise.
+ASSET_TABLES = [name for name in MODELS if name != "sections"]
+
+
 def dtypes(table: str) -> dict[str, object]:
     """Column → pandas dtype of a table, in the model's column order."""
     return {name: column.dtype.type for name, column in MODELS[table].to_schema().columns.items()}
