@@ -3,6 +3,7 @@
 import os
 
 import dagster as dg
+import pyarrow as pa
 
 from pipeline.assets import (
     ArrowFrames,
@@ -20,6 +21,10 @@ from pipeline.automation import nightly_reload, raw_folder_sensor, reload_wareho
 os.environ.setdefault("ELECTIONS_RAW_DIR", "raw")
 os.environ.setdefault("ELECTIONS_WAREHOUSE", "warehouse/elections.duckdb")
 os.environ.setdefault("ELECTIONS_REFERENCE_CSV", "")
+
+# Arrow's default allocator keeps freed memory for reuse; with the system allocator a
+# full rebuild of 3,000 articles peaks about 100 MB lower (docs/benchmarks.md).
+pa.set_memory_pool(pa.system_memory_pool())
 
 defs = dg.Definitions(
     assets=[article_files, extracted_tables, warehouse],

@@ -116,7 +116,7 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
     (the parties and candidates they name included; the reference tables excluded)."""
 
     def keyed(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
-        out = frame[[c for c in columns if c in frame]].copy()
+        out = frame[[c for c in columns if c in frame]]  # copy-on-write: no data copied
         out.insert(0, "election_id", election_ids(frame))
         if "source_line" in columns:
             out["source_line"] = frame["line"].to_numpy()
