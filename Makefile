@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup run test lint format ui docs clean
+.PHONY: setup run test lint format ui docs bench clean
 
 setup: $(INSTALLED)
 
@@ -33,6 +33,10 @@ format: setup
 ## ui: the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT to change)
 ui: setup
 	$(BIN)/python -m pipeline ui
+
+## bench: the pipeline on a generated corpus of 3,009 articles (docs/benchmarks.md)
+bench: setup
+	$(BIN)/python -m benchmarks.run
 
 ## docs: regenerate the README's data dictionary and check list
 docs: setup
