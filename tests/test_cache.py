@@ -1,0 +1,141 @@
+"""The parse cache and the incremental publish: a reload does the work of the articles
+that changed, and ends with the same warehouse as a build from scratch."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from benchmarks.corpus import generate_corpus
+from pipeline.article import read_source
+from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
+from pipeline.checks import evaluate, per_article_findings
+from pipeline.extract import extract_articles
+from tests.conftest import edit, materialize_all
+from tests.test_pipeline import snapshot
+
+BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    """Twelve articles of the family (generated) and the seed."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name, text in generate_corpus(12, seed=7):
+        (raw / name).write_text(text)
+    return raw
+
+
+def sources(raw) -> pd.DataFrame:
+    return pd.DataFrame([read_source(path) for path in sorted(raw.glob("*.txt"))])
+
+
+def sorted_frames(tables) -> dict[str, pd.DataFrame]:
+    return {
+        name: frame.sort_values(["file", "line", *frame.columns[2:4]]).reset_index(drop=True)
+        for name, frame in tables.frames().items()
+    }
+
+
+def cached_load(raw, cache):
+    extraction = extract_with_cache(sources(raw), cache)
+    findings = evaluate(extraction.tables, extraction.unreadable, None, extraction.known)
+    if extraction.changed:
+        cache.save(extraction.tables, per_article_findings(findings))
+    return extraction, findings
+
+
+def test_second_load_parses_nothing_and_gives_the_same_tables(corpus, tmp_path):
+    cache = ParseCache(tmp_path / "w.duckdb")
+    first, first_findings = cached_load(corpus, cache)
+    second, second_findings = cached_load(corpus, cache)
+    assert (first.parsed, second.parsed, second.changed) == (12, 0, False)
+    expected, _ = extract_articles(sources(corpus))
+    for name, frame in sorted_frames(second.tables).items():
+        pd.testing.assert_frame_equal(frame, sorted_frames(expected)[name], check_dtype=True)
+    pd.testing.assert_frame_equal(second_findings, first_findings)
+
+
+def test_a_changed_article_is_parsed_and_checked_again(corpus, tmp_path, seed_text):
+    cache = ParseCache(tmp_path / "w.duckdb")
+    cached_load(corpus, cache)
+    (corpus / "2004_United_States_presidential_election_in_Missouri.txt").write_text(
+        edit(seed_text, *BAD_CELL)
+    )
+    extraction, findings = cached_load(corpus, cache)
+    assert extraction.parsed == 1
+    failing = findings[findings["severity"] == "ERROR"]
+    assert set(failing["check"]) == {
+        "county_columns_sum_to_total",
+        "county_totals_row_matches_sums",
+    }
+    # the same findings as checking everything from scratch
+    tables, unreadable = extract_articles(sources(corpus))
+    pd.testing.assert_frame_equal(findings, evaluate(tables, unreadable))
+
+
+def test_cache_of_other_code_or_damaged_is_ignored(corpus, tmp_path):
+    cache = ParseCache(tmp_path / "w.duckdb")
+    cached_load(corpus, cache)
+    code, generation = cache.pointer.read_text().split()
+    assert code == code_fingerprint()
+    cache.pointer.write_text(f"{'0' * 64} {generation}\n")
+    assert cache.load() is None
+    cache.pointer.write_text(f"{code} {generation}\n")
+    victim = cache.folder / generation / "county_results.arrow"
+    victim.write_bytes(victim.read_bytes()[:100])
+    assert cache.load() is None
+    extraction, _ = cached_load(corpus, cache)
+    assert extraction.parsed == 12
+
+
+def rows(path, sql):
+    with duckdb.connect(str(path), read_only=True) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_reload_updates_one_election_and_equals_a_fresh_build(corpus, tmp_path, seed_text):
+    seed = corpus / "2004_United_States_presidential_election_in_Missouri.txt"
+    seed.write_text(seed_text)
+    live = tmp_path / "live.duckdb"
+    assert materialize_all(corpus, live).success
+    seed.write_text(seed_text.replace("1. Rosemary Kochner", "1. Rosemary Kochner-Smith"))
+    result = materialize_all(corpus, live)
+    assert result.success
+    (warehouse,) = result.asset_materializations_for_node("warehouse")
+    added, removed = (warehouse.metadata[f"versions {kind}"].value for kind in ("added", "removed"))
+    assert (added, removed) == (1, 1)
+    assert rows(live, "SELECT elector FROM electors WHERE year = 2004 AND ordinal = 1") == [
+        ("Rosemary Kochner-Smith",)
+    ]
+    fresh = tmp_path / "fresh.duckdb"
+    assert materialize_all(corpus, fresh).success
+    with (
+        duckdb.connect(str(live), read_only=True) as a,
+        duckdb.connect(str(fresh), read_only=True) as b,
+    ):
+        assert snapshot(a) == snapshot(b)
+
+
+def test_a_warehouse_of_other_code_is_built_afresh(corpus, tmp_path):
+    live = tmp_path / "live.duckdb"
+    assert materialize_all(corpus, live).success
+    with duckdb.connect(str(live)) as db:
+        db.execute("UPDATE build_info SET code_sha256 = 'older code'")
+    result = materialize_all(corpus, live)
+    (warehouse,) = result.asset_materializations_for_node("warehouse")
+    assert warehouse.metadata["versions added"].value == 12
+    assert rows(live, "SELECT code_sha256 FROM build_info") == [(code_fingerprint(),)]
+    assert rows(live, "SELECT count(DISTINCT run_id) FROM load_log") == [(2,)]  # history kept
+
+
+def test_an_unreadable_new_file_is_refused_and_the_rest_stays(corpus, tmp_path):
+    live = tmp_path / "live.duckdb"
+    assert materialize_all(corpus, live).success
+    before = rows(live, "SELECT * FROM fact_county_result ORDER BY ALL")
+    (corpus / "2008_United_States_presidential_election_in_Alaska.txt").write_text("= broken =\n")
+    assert materialize_all(corpus, live).success
+    assert rows(live, "SELECT file, status FROM quarantine") == [
+        ("2008_United_States_presidential_election_in_Alaska.txt", "refused")
+    ]
+    assert rows(live, "SELECT * FROM fact_county_result ORDER BY ALL") == before
