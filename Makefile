@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup run test lint format ui docs bench clean
+.PHONY: setup run test lint format ui sql export docs bench clean
 
 setup: $(INSTALLED)
 
@@ -33,6 +33,14 @@ format: setup
 ## ui: the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT to change)
 ui: setup
 	$(BIN)/python -m pipeline ui
+
+## sql: an interactive SQL prompt on the warehouse, read-only
+sql: setup
+	$(BIN)/python -m pipeline sql
+
+## export: Parquet of every table and view, and a MEDSL-shaped CSV, into warehouse/export/
+export: setup
+	$(BIN)/python -m pipeline export
 
 ## bench: the pipeline on a generated corpus of 3,009 articles (docs/benchmarks.md)
 bench: setup

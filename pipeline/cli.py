@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|ui`` (what ``make run`` and ``make ui`` call).
+"""Command line: ``python -m pipeline run|ui|sql|export|docs`` (what ``make`` calls).
 
 ``run`` materializes every asset in this process through the Dagster instance (so the
 run shows in the UI) and ends with a short summary; it exits non-zero when any step
@@ -19,6 +19,8 @@ from pipeline import PROJECT_ROOT
 from pipeline.assets import project_path
 from pipeline.checks import describe_finding
 from pipeline.dictionary import render
+from pipeline.export import export_warehouse
+from pipeline.prompt import run_prompt
 from pipeline.warehouse import TABLES
 
 # The analyst views of the public contract, and the refused articles.
@@ -153,11 +155,37 @@ def docs() -> int:
     return 0
 
 
+def sql() -> int:
+    """An interactive SQL prompt on the warehouse, read-only."""
+    from pipeline.definitions import defs  # noqa: F401 (sets the default settings)
+
+    warehouse = project_path(os.environ["ELECTIONS_WAREHOUSE"])
+    if not warehouse.exists():
+        print(f"{warehouse} does not exist yet: run `make run` first", file=sys.stderr)
+        return 1
+    return run_prompt(warehouse)
+
+
+def export() -> int:
+    """Parquet files of every table and view, and the MEDSL-shaped CSV."""
+    from pipeline.definitions import defs  # noqa: F401 (sets the default settings)
+
+    warehouse = project_path(os.environ["ELECTIONS_WAREHOUSE"])
+    folder = warehouse.parent / "export"
+    written = export_warehouse(warehouse, folder)
+    shown = folder.relative_to(PROJECT_ROOT) if folder.is_relative_to(PROJECT_ROOT) else folder
+    print(f"{shown}: {len(written)} files ({len(written) - 1} Parquet, 1 CSV in MEDSL's shape)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="build the warehouse from the raw folder")
     commands.add_parser("ui", help="start the Dagster UI on localhost")
     commands.add_parser("docs", help="regenerate the README's data dictionary")
+    commands.add_parser("sql", help="an interactive SQL prompt on the warehouse, read-only")
+    commands.add_parser("export", help="Parquet and MEDSL-shaped CSV into <warehouse>/export")
     arguments = parser.parse_args(argv)
-    return {"run": run, "ui": ui, "docs": docs}[arguments.command]()
+    commands = {"run": run, "ui": ui, "docs": docs, "sql": sql, "export": export}
+    return commands[arguments.command]()

@@ -63,6 +63,7 @@ VIEWS = [
     "county_flips",
     "county_swing",
     "state_summary",
+    "medsl_county_returns",
     "data_quality",
     "quarantine",
 ]

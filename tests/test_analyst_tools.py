@@ -1,0 +1,87 @@
+"""`make sql` and `make export`: a read-only prompt, Parquet files, and a CSV that MEDSL
+workflows read unchanged (checked against MEDSL's own file for Missouri 2004)."""
+
+import io
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.export import MEDSL_CSV, export_warehouse
+from pipeline.prompt import run_prompt
+from pipeline.warehouse import TABLES, VIEWS
+
+MEDSL = (
+    Path(__file__).resolve().parents[2] / "shared" / "reference" / "medsl_countypres_2000-2020.csv"
+)
+
+
+def prompt(warehouse: Path, text: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run_prompt(warehouse, io.StringIO(text), out)
+    return code, out.getvalue()
+
+
+def test_prompt_runs_statements_over_several_lines(seed_warehouse):
+    code, out = prompt(
+        seed_warehouse,
+        "SELECT candidate, votes\nFROM state_results\nORDER BY votes DESC LIMIT 2;\n",
+    )
+    assert code == 0
+    assert "George W. Bush │ 1455713" in out and "John Kerry     │ 1259171" in out
+
+
+def test_prompt_lists_tables_and_views_with_their_meaning(seed_warehouse):
+    _, out = prompt(seed_warehouse, ".tables\n")
+    listed = {line.split()[1] for line in out.splitlines()}
+    assert listed == set(TABLES) | set(VIEWS)
+    assert "view   county_results                 One row per county and candidate column" in out
+
+
+def test_prompt_is_read_only_and_reports_errors(seed_warehouse):
+    code, out = prompt(
+        seed_warehouse, "DELETE FROM fact_elector;\nSELECT count(*) FROM electors;\n"
+    )
+    assert code == 1
+    assert "error: " in out and "read-only" in out
+    assert "11" in out  # the next statement still ran, and nothing was deleted
+
+
+@pytest.fixture(scope="module")
+def exported(seed_warehouse, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("export")
+    export_warehouse(seed_warehouse, folder)
+    return folder
+
+
+def test_parquet_for_every_table_and_view(exported, seed_warehouse):
+    assert sorted(p.stem for p in exported.glob("*.parquet")) == sorted(TABLES + VIEWS)
+    county = pd.read_parquet(exported / "county_results.parquet")
+    jackson = county[(county["county"] == "Jackson") & (county["candidate"] == "John Kerry")]
+    assert jackson["votes"].tolist() == [183654]
+    with duckdb.connect(str(seed_warehouse), read_only=True) as db:
+        assert len(county) == db.execute("SELECT count(*) FROM county_results").fetchone()[0]
+
+
+def test_medsl_csv_matches_medsl_for_missouri_2004(exported):
+    ours = pd.read_csv(exported / MEDSL_CSV, dtype=str, keep_default_na=False)
+    theirs = pd.read_csv(MEDSL, dtype=str, keep_default_na=False)
+    assert list(ours.columns) == list(theirs.columns)
+    theirs = theirs[(theirs["year"] == "2004") & (theirs["state_po"] == "MO")]
+    key = ["county_name", "county_fips", "candidate", "party", "candidatevotes", "totalvotes"]
+    compared = ["year", "state", "state_po", *key, "office", "mode"]
+    # The article counts Kansas City inside Jackson County; MEDSL reports it apart.
+    theirs = theirs[~theirs["county_name"].isin(["JACKSON", "KANSAS CITY"])]
+    ours = ours[ours["county_name"] != "JACKSON"]
+    assert len(ours) == len(theirs) == 114 * 3
+    pd.testing.assert_frame_equal(
+        ours[compared].sort_values(key).reset_index(drop=True),
+        theirs[compared].sort_values(key).reset_index(drop=True),
+    )
+
+
+def test_medsl_csv_quotes_text_like_medsl(exported):
+    first, second = (exported / MEDSL_CSV).read_text().splitlines()[:2]
+    assert first == MEDSL.open().readline().rstrip("\n")
+    assert second.startswith('2004,"MISSOURI","MO","ADAIR",29001,"US PRESIDENT",')
