@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup run test lint format ui sql export docs bench clean
+.PHONY: setup run test lint format ui sql export maps docs bench clean
 
 setup: $(INSTALLED)
 
@@ -41,6 +41,10 @@ sql: setup
 ## export: Parquet of every table and view, and a MEDSL-shaped CSV, into warehouse/export/
 export: setup
 	$(BIN)/python -m pipeline export
+
+## maps: draw the county map of each election (make ui draws them after each reload)
+maps: setup
+	$(BIN)/python -m pipeline maps
 
 ## bench: the pipeline on a generated corpus of 3,009 articles (docs/benchmarks.md)
 bench: setup

@@ -10,6 +10,7 @@ when one is bad, so it guards only what concerns the whole reload: a raw folder
 without articles never replaces the warehouse.
 """
 
+import base64
 import os
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from pyarrow import feather
 
 from pipeline import PROJECT_ROOT
 from pipeline.article import read_source
-from pipeline.cache import ParseCache, extract_with_cache
+from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
 from pipeline.checks import (
     COUNTIES_MATCH_REFERENCE,
     ERROR,
@@ -29,6 +30,7 @@ from pipeline.checks import (
     per_article_findings,
 )
 from pipeline.extract import ElectionTables
+from pipeline.maps import draw_election_maps
 from pipeline.publish import WarehouseBusy, publish_warehouse
 from pipeline.reference import read_county_returns
 from pipeline.schemas import ASSET_TABLES, describe, typed_frame
@@ -266,5 +268,36 @@ def warehouse(
             "rows": dg.MetadataValue.md(
                 markdown(pd.DataFrame(report.counts.items(), columns=["table", "rows"]))
             ),
+        }
+    )
+
+
+MAPS_SHOWN = 4
+
+
+@dg.asset(
+    group_name="maps",
+    kinds={"python", "png"},
+    deps=[warehouse],
+    automation_condition=dg.AutomationCondition.eager(),
+)
+def county_maps(warehouse_file: Warehouse) -> dg.MaterializeResult:
+    """A choropleth of county margins (Republican minus Democratic) for each election, as
+    PNG files in ``<warehouse>.maps/``; only elections whose article changed are drawn
+    again. Drawn after each reload under `make ui`, or by `make maps`."""
+    path = project_path(warehouse_file.path)
+    folder = path.with_name(path.name + ".maps")
+    maps = draw_election_maps(path, folder, code_fingerprint())
+    images = "\n\n".join(
+        f"**{row.state} {row.year}**\n\n![{row.state} {row.year}](data:image/png;base64,"
+        f"{base64.b64encode((folder / row.file).read_bytes()).decode()})"
+        for row in maps.head(MAPS_SHOWN).itertuples()
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(str(folder.resolve())),
+            "elections": dg.MetadataValue.int(len(maps)),
+            "drawn": dg.MetadataValue.int(int(maps["drawn"].sum())),
+            "maps": dg.MetadataValue.md(images or "(no election in the warehouse)"),
         }
     )

@@ -13,13 +13,21 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.assets import ArticleSource
+from pipeline.assets import ArticleSource, county_maps
 
 # Runs are serialized by the instance's run queue (dagster.yaml: one run at a time).
+# The maps are not part of a reload: they follow it (county_maps is eager), so drawing
+# a map per election never slows the warehouse down.
 reload_warehouse = dg.define_asset_job(
     "reload_warehouse",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(county_maps),
     description="Rebuild the warehouse from every article of the raw folder.",
+    executor_def=dg.in_process_executor,
+)
+draw_county_maps = dg.define_asset_job(
+    "draw_county_maps",
+    selection=dg.AssetSelection.assets(county_maps),
+    description="Draw the county map of every election whose article changed.",
     executor_def=dg.in_process_executor,
 )
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline run|ui|sql|export|docs`` (what ``make`` calls).
+"""Command line: ``python -m pipeline run|ui|sql|export|maps|docs`` (what ``make`` calls).
 
 ``run`` materializes every asset in this process through the Dagster instance (so the
 run shows in the UI) and ends with a short summary; it exits non-zero when any step
@@ -23,6 +23,8 @@ from pipeline.export import export_warehouse
 from pipeline.prompt import run_prompt
 from pipeline.warehouse import TABLES
 
+# The console shows warnings and errors; the full run log is in the Dagster UI.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # The analyst views of the public contract, and the refused articles.
 SUMMARY_VIEWS = [
     "state_results",
@@ -50,8 +52,27 @@ def prepare_dagster_home() -> Path:
     return home
 
 
+def maps() -> int:
+    """Draw the county maps of the elections whose article changed (job draw_county_maps)."""
+    prepare_dagster_home()
+    from pipeline.definitions import defs
+
+    job = defs.resolve_job_def("draw_county_maps")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+    for event in result.get_step_failure_events():
+        print(f"FAILED {event.step_key}: {event.step_failure_data.error.message}")
+    for materialization in result.asset_materializations_for_node("county_maps"):
+        meta = materialization.metadata
+        print(
+            f"{meta['folder'].value}: {meta['elections'].value} maps, {meta['drawn'].value} drawn"
+        )
+    return 0 if result.success else 1
+
+
 def run() -> int:
-    """Materialize every asset; print the summary; 0 when every article loaded cleanly."""
+    """Build the warehouse (job reload_warehouse); print the summary; 0 when every article
+    loaded cleanly."""
     prepare_dagster_home()
     from pipeline.definitions import defs
 
@@ -60,7 +81,7 @@ def run() -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            run_config=QUIET,
         )
         stats = instance.get_run_stats(result.run_id)
         seconds = (stats.end_time or 0) - (stats.start_time or 0)
@@ -186,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("docs", help="regenerate the README's data dictionary")
     commands.add_parser("sql", help="an interactive SQL prompt on the warehouse, read-only")
     commands.add_parser("export", help="Parquet and MEDSL-shaped CSV into <warehouse>/export")
+    commands.add_parser("maps", help="draw the county map of each election (PNG)")
     arguments = parser.parse_args(argv)
-    commands = {"run": run, "ui": ui, "docs": docs, "sql": sql, "export": export}
+    commands = {"run": run, "ui": ui, "docs": docs, "sql": sql, "export": export, "maps": maps}
     return commands[arguments.command]()

@@ -11,10 +11,16 @@ from pipeline.assets import (
     ReferenceReturns,
     Warehouse,
     article_files,
+    county_maps,
     extracted_tables,
     warehouse,
 )
-from pipeline.automation import nightly_reload, raw_folder_sensor, reload_warehouse
+from pipeline.automation import (
+    draw_county_maps,
+    nightly_reload,
+    raw_folder_sensor,
+    reload_warehouse,
+)
 
 # Defaults of the two settings; relative paths are read from the repository root.
 # Setting the variables overrides them.
@@ -27,8 +33,8 @@ os.environ.setdefault("ELECTIONS_REFERENCE_CSV", "")
 pa.set_memory_pool(pa.system_memory_pool())
 
 defs = dg.Definitions(
-    assets=[article_files, extracted_tables, warehouse],
-    jobs=[reload_warehouse],
+    assets=[article_files, extracted_tables, warehouse, county_maps],
+    jobs=[reload_warehouse, draw_county_maps],
     sensors=[raw_folder_sensor],
     schedules=[nightly_reload],
     resources={

@@ -61,6 +61,7 @@ VIEWS = [
     "electors",
     "predictions",
     "county_flips",
+    "county_margins",
     "county_swing",
     "state_summary",
     "medsl_county_returns",

@@ -1,0 +1,67 @@
+"""County maps: drawn from the installed Census geometry, joined on FIPS codes, one PNG
+per election, redrawn only when the article changes, shown on the asset's page."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+from PIL import Image
+
+from pipeline.assets import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse, county_maps
+from pipeline.maps import county_rings, draw_county_map, draw_election_maps
+from tests.conftest import SEED
+
+
+def test_every_seed_county_has_a_shape_and_the_map_is_drawn(seed_db, tmp_path):
+    margins = seed_db.execute(
+        "SELECT county_fips, margin_pct FROM county_margins WHERE year = 2004"
+    ).df()
+    assert len(margins) == 115
+    path = tmp_path / "missouri.png"
+    assert draw_county_map(margins, "Missouri 2004", path) == 115
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.width > 300 and image.height > 200
+
+
+def test_units_renamed_since_take_their_older_shape():
+    rings = county_rings()
+    assert {"46113", "46102", "02270", "02158", "51515", "29510", "29189"} <= set(rings)
+    shannon = pd.DataFrame({"county_fips": ["46113"], "margin_pct": [-87.41]})
+    assert draw_county_map(shannon, "Shannon", Path("/dev/null")) == 1
+
+
+def test_maps_follow_the_article_versions(seed_warehouse, tmp_path):
+    folder = tmp_path / "maps"
+    first = draw_election_maps(seed_warehouse, folder, "code-one")
+    assert first[["year", "state", "drawn"]].values.tolist() == [[2004, "Missouri", True]]
+    again = draw_election_maps(seed_warehouse, folder, "code-one")
+    assert again["drawn"].tolist() == [False]
+    (folder / "1996_MO_stale.png").write_bytes(b"")
+    newer = draw_election_maps(seed_warehouse, folder, "code-two")
+    assert newer["drawn"].tolist() == [True]
+    assert sorted(p.name for p in folder.iterdir()) == newer["file"].tolist()
+
+
+def test_map_asset_shows_the_map_on_its_page(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / SEED.name).write_bytes(SEED.read_bytes())
+    from pipeline.definitions import defs
+
+    result = dg.materialize(
+        [*defs.assets],
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={
+            "article_source": ArticleSource(raw_dir=str(raw)),
+            "warehouse_file": Warehouse(path=str(tmp_path / "w.duckdb")),
+            "reference_returns": ReferenceReturns(path=""),
+            "io_manager": ArrowFrames(),
+        },
+    )
+    assert result.success
+    (materialization,) = result.asset_materializations_for_node(county_maps.op.name)
+    assert materialization.metadata["elections"].value == 1
+    assert (
+        "![Missouri 2004](data:image/png;base64,iVBORw0KGgo"
+        in materialization.metadata["maps"].value
+    )
