@@ -34,6 +34,15 @@ draw_county_maps = dg.define_asset_job(
 DEFAULT_CRON = "0 3 * * *"
 SENSOR_INTERVAL_SECONDS = int(os.environ.get("ELECTIONS_SENSOR_INTERVAL", "30"))
 
+# Draws the maps of a reload once it is done (county_maps is eager on the warehouse).
+maps_after_reload = dg.AutomationConditionSensorDefinition(
+    "maps_after_reload",
+    target=dg.AssetSelection.assets(county_maps),
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+    description="Draw the county maps after each reload of the warehouse.",
+)
+
 nightly_reload = dg.ScheduleDefinition(
     name="nightly_reload",
     job=reload_warehouse,

@@ -17,6 +17,7 @@ from pipeline.assets import (
 )
 from pipeline.automation import (
     draw_county_maps,
+    maps_after_reload,
     nightly_reload,
     raw_folder_sensor,
     reload_warehouse,
@@ -35,7 +36,7 @@ pa.set_memory_pool(pa.system_memory_pool())
 defs = dg.Definitions(
     assets=[article_files, extracted_tables, warehouse, county_maps],
     jobs=[reload_warehouse, draw_county_maps],
-    sensors=[raw_folder_sensor],
+    sensors=[raw_folder_sensor, maps_after_reload],
     schedules=[nightly_reload],
     resources={
         "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),

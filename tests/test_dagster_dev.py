@@ -1,8 +1,10 @@
-"""The reload automation really runs under `dagster dev` (what `make ui` starts): the
-sensor reloads when an article appears, the schedule fires, both runs succeed."""
+"""`make ui` for real: `dagster dev` on a free port with its own instance. The sensor
+reloads when an article appears, the schedule fires, the maps follow; the asset graph and
+the checks of county_results show in headless Chromium and through the GraphQL API."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -18,8 +20,20 @@ import pytest
 from tests.conftest import PROJECT, SEED, SEED_NAME
 
 RUNS = """
-{ runsOrError { ... on Runs { results { runId status tags { key value } } } } }
+{ runsOrError { ... on Runs { results { runId status jobName tags { key value } } } } }
 """
+CHROMIUM = "/usr/bin/chromium"
+# Headless, and nothing that reaches the network: this machine has none but loopback.
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = PROJECT / "warehouse" / "screenshots"
 
 
 def free_port() -> int:
@@ -92,6 +106,27 @@ def dagster_dev(tmp_path_factory):
         log.close()
 
 
+def seed_loaded(server: dict) -> None:
+    """Put the seed in the raw folder and wait for the reload and the maps it starts."""
+    raw = Path(server["raw"]) / SEED_NAME
+    if not raw.exists():
+        shutil.copyfile(SEED, raw)
+    wait_for(
+        lambda: finished_runs(server["url"], "dagster/sensor_name"), 120, "the sensor's reload"
+    )
+    wait_for(lambda: latest_materialization(server["url"], "county_maps"), 120, "the maps")
+
+
+def latest_materialization(url: str, asset: str) -> dict | None:
+    query = (
+        f'{{ assetNodeOrError(assetKey: {{path: ["{asset}"]}}) {{ ... on AssetNode {{ '
+        "assetMaterializations(limit: 1) { runId metadataEntries { label "
+        "... on MarkdownMetadataEntry { mdStr } ... on IntMetadataEntry { intValue } } } } } }"
+    )
+    found = graphql(url, query)["assetNodeOrError"]["assetMaterializations"]
+    return found[0] if found else None
+
+
 def finished_runs(url: str, tag: str) -> list[dict]:
     runs = graphql(url, RUNS)["runsOrError"]["results"]
     return [
@@ -103,11 +138,10 @@ def finished_runs(url: str, tag: str) -> list[dict]:
 
 def test_sensor_and_schedule_fire_under_dagster_dev(dagster_dev):
     url = dagster_dev["url"]
-    shutil.copyfile(SEED, Path(dagster_dev["raw"]) / SEED_NAME)
-    sensor_runs = wait_for(
-        lambda: finished_runs(url, "dagster/sensor_name"), 120, "a run started by the sensor"
-    )
-    assert [run["status"] for run in sensor_runs] == ["SUCCESS"]
+    seed_loaded(dagster_dev)
+    sensor_runs = finished_runs(url, "dagster/sensor_name")
+    reloads = [run for run in sensor_runs if run["jobName"] == "reload_warehouse"]
+    assert [run["status"] for run in reloads] == ["SUCCESS"]
     with duckdb.connect(str(dagster_dev["warehouse"]), read_only=True) as db:
         assert db.execute("SELECT sum(votes) FROM state_results").fetchone() == (2731364,)
     schedule_runs = wait_for(
@@ -115,4 +149,92 @@ def test_sensor_and_schedule_fire_under_dagster_dev(dagster_dev):
     )
     assert schedule_runs[0]["status"] == "SUCCESS"
     # nothing changed in the raw folder since: the sensor started exactly one reload
-    assert len(finished_runs(url, "dagster/sensor_name")) == 1
+    reloads = [
+        r for r in finished_runs(url, "dagster/sensor_name") if r["jobName"] == "reload_warehouse"
+    ]
+    assert len(reloads) == 1
+
+
+COUNTY_CHECKS = """
+{ assetNodeOrError(assetKey: {path: ["county_results"]}) { ... on AssetNode {
+  assetChecksOrError { ... on AssetChecks { checks { name blocking
+    executionForLatestMaterialization { status evaluation { severity
+      metadataEntries { label ... on IntMetadataEntry { intValue } } } } } } } } } }
+"""
+EXPECTED_CHECKS = {
+    "counties_match_reference": ("SUCCEEDED", "WARN"),
+    "county_columns_match_statewide": ("SUCCEEDED", "ERROR"),
+    "county_columns_sum_to_total": ("SUCCEEDED", "ERROR"),
+    "county_margin_is_first_minus_second": ("SUCCEEDED", "ERROR"),
+    "county_names_resolve_to_fips": ("SUCCEEDED", "WARN"),
+    "county_percentages_match_votes": ("SUCCEEDED", "ERROR"),
+    "county_percentages_rounding_drift": ("FAILED", "WARN"),
+    "county_results_schema": ("SUCCEEDED", "ERROR"),
+}
+
+
+def test_checks_of_county_results_through_graphql(dagster_dev):
+    seed_loaded(dagster_dev)
+    node = graphql(dagster_dev["url"], COUNTY_CHECKS)["assetNodeOrError"]
+    checks = {check["name"]: check for check in node["assetChecksOrError"]["checks"]}
+    found = {
+        name: (
+            check["executionForLatestMaterialization"]["status"],
+            check["executionForLatestMaterialization"]["evaluation"]["severity"],
+        )
+        for name, check in checks.items()
+    }
+    assert found == EXPECTED_CHECKS
+    rounding = checks["county_percentages_rounding_drift"]["executionForLatestMaterialization"]
+    failures = {e["label"]: e.get("intValue") for e in rounding["evaluation"]["metadataEntries"]}
+    assert failures["failures"] == 42
+    maps = latest_materialization(dagster_dev["url"], "county_maps")
+    images = {e["label"]: e.get("mdStr") for e in maps["metadataEntries"]}["maps"]
+    assert "![Missouri 2004](data:image/png;base64,iVBORw0KGgo" in images
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def dismiss_welcome(page) -> None:
+    """Close Dagster's first-visit 'Join the community' dialog, if it is shown."""
+    skip = page.get_by_role("button", name="Skip")
+    if skip.count():
+        skip.first.click()
+
+
+def test_asset_graph_and_checks_tab_in_chromium(dagster_dev, browser):
+    seed_loaded(dagster_dev)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{dagster_dev['url']}/asset-groups", wait_until="networkidle")
+    dismiss_welcome(page)
+    for group in ("source", "extracted", "warehouse", "maps"):
+        page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
+    page.screenshot(path=SCREENSHOTS / "asset_graph.png")
+
+    page.goto(f"{dagster_dev['url']}/assets/county_results?view=checks", wait_until="networkidle")
+    page.wait_for_function(  # the tab lists the checks once their statuses have loaded
+        "document.body.innerText.includes('county_percentages_rounding_drift\\nFailed')",
+        timeout=30_000,
+    )
+    dismiss_welcome(page)
+    text = page.inner_text("body")
+    page.get_by_text("Failed", exact=True).first.click()  # the warning's failing cells
+    page.get_by_text("[Show Markdown]").first.wait_for(timeout=30_000)
+    page.screenshot(path=SCREENSHOTS / "county_results_checks.png", full_page=True)
+    for name, (status, _) in EXPECTED_CHECKS.items():
+        shown = "Failed" if status == "FAILED" else "Succeeded"
+        assert re.search(rf"{name}\s+{shown}", text), f"{name} is not shown as {shown}"
+    page.close()
+    for shot in ("asset_graph.png", "county_results_checks.png"):
+        assert (SCREENSHOTS / shot).read_bytes().startswith(b"\x89PNG")
