@@ -36,7 +36,6 @@ PERCENT_SUM_TOLERANCE = 0.1
 
 CELL_COLUMNS = ["file", "line", "column", "published", "expected"]
 FINDING_COLUMNS = ["check", "table", "severity", "file", "section", *CELL_COLUMNS[1:]]
-ARTICLE_KEY = ["file", "year", "state_po"]
 
 
 @dataclass(frozen=True)

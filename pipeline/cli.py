@@ -21,21 +21,12 @@ from pipeline.checks import describe_finding
 from pipeline.dictionary import render
 from pipeline.export import export_warehouse
 from pipeline.prompt import run_prompt
-from pipeline.warehouse import TABLES
+from pipeline.warehouse import CONTRACT_VIEWS, TABLES
 
 # The console shows warnings and errors; the full run log is in the Dagster UI.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 # The analyst views of the public contract, and the refused articles.
-SUMMARY_VIEWS = [
-    "state_results",
-    "county_results",
-    "district_results",
-    "district_representatives",
-    "electors",
-    "predictions",
-    "county_flips",
-    "quarantine",
-]
+SUMMARY_VIEWS = [*CONTRACT_VIEWS, "quarantine"]
 
 
 def prepare_dagster_home() -> Path:

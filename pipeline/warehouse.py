@@ -53,7 +53,8 @@ TABLES = [
     "dq_check_results",
     "load_log",
 ]
-VIEWS = [
+# The analyst views of the public contract: names and leading columns never change.
+CONTRACT_VIEWS = [
     "state_results",
     "county_results",
     "district_results",
@@ -61,6 +62,9 @@ VIEWS = [
     "electors",
     "predictions",
     "county_flips",
+]
+VIEWS = [
+    *CONTRACT_VIEWS,
     "county_margins",
     "county_swing",
     "state_summary",
@@ -74,7 +78,6 @@ ELECTION_TABLES = [
     for name in reversed(TABLES)
     if name.startswith("fact_") or name in ("dim_district", "dim_election")
 ]
-REFERENCE_TABLES = ["dim_state", "dim_county", "dim_county_fips_change"]
 HISTORY_TABLES = ["dq_check_results", "load_log"]
 
 STATES = all_states()
