@@ -682,7 +682,14 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
     for index, label in enumerate(header[1:], start=1):
         if label.lower().startswith("representative"):
             representative_index = index
-        elif label and (candidate := match_candidate(label, candidates)):
+        elif label:
+            candidate = match_candidate(label, candidates)
+            if candidate is None:  # its percentages would be lost: refuse the table
+                raise article.error(
+                    f"district column '{label}' names no candidate of the statewide results table",
+                    section,
+                    table.rows[header_index].line,
+                )
             candidate_columns[index] = candidate
     results: list[dict] = []
     representatives: list[dict] = []

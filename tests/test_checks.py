@@ -407,6 +407,16 @@ BAD_INPUTS = [
         "(a missing cell, or the file is cut off mid-table)",
     ),
     (
+        "district column of no candidate",
+        lambda t: t.replace(
+            "| District | Bush | Kerry | Representative |",
+            "| District | Bush | Kerry | Nader2 | Representative |",
+        ),
+        "Results > By congressional district",
+        220,
+        "district column 'Nader2' names no candidate of the statewide results table",
+    ),
+    (
         "cut off between rows",
         lambda t: t[: t.index("| Worth | 691 |")],
         "Results > By county",
