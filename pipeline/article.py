@@ -240,14 +240,6 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
     )
 
 
-def read_article(path: Path) -> Article:
-    """Read and parse one article file; errors name the file by its name in ``raw/``."""
-    data = path.read_bytes()
-    return parse_article(
-        decode_article(data, path.name), path.name, hashlib.sha256(data).hexdigest()
-    )
-
-
 def read_source(path: Path) -> dict:
     """One article file as the pipeline tracks it: name, version (SHA-256), size, and its
     text, or why it has none (not UTF-8, empty)."""

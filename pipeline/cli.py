@@ -1,8 +1,8 @@
 """Command line: ``python -m pipeline run|ui|sql|export|maps|docs`` (what ``make`` calls).
 
-``run`` materializes every asset in this process through the Dagster instance (so the
-run shows in the UI) and ends with a short summary; it exits non-zero when any step
-or blocking check failed.
+``run`` runs the reload job (every asset but the maps) in this process through the
+Dagster instance, so the run shows in the UI, and ends with a short summary; it exits
+non-zero when a step failed or an ERROR check refused an article.
 """
 
 import argparse
