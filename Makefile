@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup run test lint format ui sql export maps docs bench clean
+.PHONY: setup run test lint format ui serve sql export maps docs bench clean
 
 setup: $(INSTALLED)
 
@@ -16,7 +16,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 ## run: build the warehouse from raw/ (ELECTIONS_RAW_DIR) into ELECTIONS_WAREHOUSE
 run: setup
-	$(BIN)/python -m pipeline run
+	$(BIN)/elections run
 
 ## test: lint, then the whole test suite
 test: setup lint
@@ -32,27 +32,31 @@ format: setup
 
 ## ui: the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT to change)
 ui: setup
-	$(BIN)/python -m pipeline ui
+	$(BIN)/elections ui
 
 ## sql: an interactive SQL prompt on the warehouse, read-only
 sql: setup
-	$(BIN)/python -m pipeline sql
+	$(BIN)/elections sql
 
 ## export: Parquet of every table and view, and a MEDSL-shaped CSV, into warehouse/export/
 export: setup
-	$(BIN)/python -m pipeline export
+	$(BIN)/elections export
 
 ## maps: draw the county map of each election (make ui draws them after each reload)
 maps: setup
-	$(BIN)/python -m pipeline maps
+	$(BIN)/elections maps
 
 ## bench: the pipeline on a generated corpus of 3,009 articles (docs/benchmarks.md)
 bench: setup
 	$(BIN)/python -m benchmarks.run
 
+## serve: production mode, dagster-webserver + dagster-daemon (docs/deploy.md)
+serve: setup
+	$(BIN)/elections serve
+
 ## docs: regenerate the README's data dictionary and check list
 docs: setup
-	$(BIN)/python -m pipeline docs
+	$(BIN)/elections docs
 
 clean:
 	rm -rf $(VENV) .dagster .pytest_cache .ruff_cache warehouse/*.duckdb*

@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pipeline.reference import all_states, county_units
+from pipeline.tables.reference import all_states, county_units
 
 PARTIES = ["Libertarian", "Green", "Constitution", "Reform", "Independent", "Natural Law"]
 FIRST_NAMES = [

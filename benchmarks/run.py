@@ -4,7 +4,7 @@ against the floor of DuckDB ingesting the same final tables.
     python -m benchmarks.run [--articles 3009] [--seed 2004] [--workdir DIR]
 
 Every figure is measured here, on this machine, and printed as one table. The full
-rebuild and the one-article reload run the real `python -m pipeline run` (the Dagster
+rebuild and the one-article reload run the real `elections run` (the Dagster
 job, in process) in a child process. Two wall times are reported: the Dagster run's own
 (run start to run end, as the UI shows it: the reload proper), and the whole command
 without the interpreter's start and imports (instance set-up and summary included).
@@ -16,7 +16,6 @@ import os
 import platform
 import re
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,11 +26,10 @@ import duckdb
 import pandas as pd
 
 from benchmarks.corpus import generate_corpus
-from pipeline import PROJECT_ROOT
-from pipeline.article import read_source
-from pipeline.checks import evaluate
-from pipeline.extract import extract_articles
-from pipeline.warehouse import (
+from pipeline.checks.rules import evaluate
+from pipeline.tables.extract import extract_articles
+from pipeline.text.article import read_source
+from pipeline.warehouse.build import (
     TABLES,
     build_warehouse,
     create_schema,
@@ -68,19 +66,17 @@ def write_corpus(raw: Path, articles: int, seed: int) -> int:
 
 
 def run_pipeline(raw: Path, warehouse: Path, home: Path) -> dict[str, float]:
-    """`python -m pipeline run` in a child; its job wall time (no interpreter start), RSS."""
+    """`elections run` in a child; its job wall time (no interpreter start), RSS."""
     env = {
         **os.environ,
         "ELECTIONS_RAW_DIR": str(raw),
         "ELECTIONS_WAREHOUSE": str(warehouse),
         "DAGSTER_HOME": str(home),
     }
-    home.mkdir(exist_ok=True)
-    shutil.copyfile(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
     done = subprocess.run(
         [sys.executable, "-c", CHILD],
         env=env,
-        cwd=PROJECT_ROOT,
+        cwd=home.parent,
         capture_output=True,
         text=True,
         check=False,
@@ -196,7 +192,7 @@ def main() -> None:
     )
     rows.append(
         (
-            "full rebuild: `python -m pipeline run`",
+            "full rebuild: `elections run`",
             f"{full['process']:.1f} s",
             "instance set-up and summary included; interpreter start and imports not",
         )
@@ -212,7 +208,7 @@ def main() -> None:
     )
     rows.append(
         (
-            "reload after one changed article: `python -m pipeline run`",
+            "reload after one changed article: `elections run`",
             f"{one['process']:.1f} s",
             "instance set-up and summary included",
         )

@@ -1,7 +1,7 @@
-"""Election Warehouse: election articles → validated DuckDB warehouse, run by Dagster."""
+"""Election Warehouse: election articles → validated DuckDB warehouse, run by Dagster.
 
-from pathlib import Path
-
-# The repository root: sql/ and dagster.yaml live here, and relative settings
-# (ELECTIONS_RAW_DIR, ELECTIONS_WAREHOUSE) are read from here, whatever the cwd.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+The folders follow the data: ``text`` (article text → document model), ``tables``
+(→ typed tables), ``checks`` (data-quality rules), ``warehouse`` (→ DuckDB, and what
+analysts take out of it); ``defs`` is the Dagster shell around them and ``cli`` the
+``elections`` command.
+"""

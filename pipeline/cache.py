@@ -19,12 +19,11 @@ import pandas as pd
 import pyarrow as pa
 from pyarrow import feather
 
-from pipeline import PROJECT_ROOT
-from pipeline.article import ArticleError
-from pipeline.checks import KnownFindings
-from pipeline.extract import ElectionTables, extract_articles
+from pipeline.checks.rules import KnownFindings
+from pipeline.settings import PACKAGE
+from pipeline.tables.extract import ElectionTables, extract_articles
+from pipeline.text.article import ArticleError
 
-CODE = [PROJECT_ROOT / "pipeline", PROJECT_ROOT / "sql"]
 FINDINGS = "findings"
 
 
@@ -33,10 +32,10 @@ def code_fingerprint() -> str:
     """SHA-256 of the pipeline's code, data and SQL: what extracted rows and the warehouse
     schema depend on besides the articles."""
     digest = hashlib.sha256()
-    for folder in CODE:
+    for folder in (PACKAGE, PACKAGE / "sql"):  # sql/ is a link: rglob does not enter it
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".py", ".sql", ".csv"):
-                digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+                digest.update(path.relative_to(PACKAGE).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -100,7 +99,7 @@ class Extraction:
 
 
 def extract_with_cache(files: pd.DataFrame, cache: ParseCache, progress=None) -> Extraction:
-    """:func:`~pipeline.extract.extract_articles`, reusing the cached tables and findings
+    """:func:`~pipeline.tables.extract.extract_articles`, reusing the cached tables and findings
     of every file whose name and content are unchanged."""
     cached = cache.load()
     if cached is None:

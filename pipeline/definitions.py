@@ -1,33 +1,23 @@
-"""The Dagster code location: every asset, resource and executor in one place."""
-
-import os
+"""The Dagster code location: every asset, check, job, sensor, schedule and resource, in one
+``Definitions`` object built from ``pipeline/defs/``."""
 
 import dagster as dg
 import pyarrow as pa
 
-from pipeline.assets import (
-    ArrowFrames,
-    ArticleSource,
-    ReferenceReturns,
-    Warehouse,
-    article_files,
-    county_maps,
-    extracted_tables,
-    warehouse,
-)
-from pipeline.automation import (
+from pipeline import settings
+from pipeline.defs.assets import article_files, county_maps, extracted_tables, warehouse
+from pipeline.defs.automation import (
     draw_county_maps,
     maps_after_reload,
     nightly_reload,
     raw_folder_sensor,
     reload_warehouse,
 )
+from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
 
-# Defaults of the two settings; relative paths are read from the repository root.
-# Setting the variables overrides them.
-os.environ.setdefault("ELECTIONS_RAW_DIR", "raw")
-os.environ.setdefault("ELECTIONS_WAREHOUSE", "warehouse/elections.duckdb")
-os.environ.setdefault("ELECTIONS_REFERENCE_CSV", "")
+# A code server started without the CLI (`dg dev` by hand, a deployment's own workspace)
+# reads the same defaults the CLI would give it.
+settings.apply()
 
 # Arrow's default allocator keeps freed memory for reuse; with the system allocator a
 # full rebuild of 3,000 articles peaks about 100 MB lower (docs/benchmarks.md).

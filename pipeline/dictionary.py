@@ -9,9 +9,9 @@ import re
 
 import duckdb
 
-from pipeline.assets import RAW_FOLDER_HAS_ARTICLES
-from pipeline.checks import ERROR, all_rules
-from pipeline.warehouse import TABLES, VIEWS, create_schema
+from pipeline.checks.rules import ERROR, all_rules
+from pipeline.defs.assets import RAW_FOLDER_HAS_ARTICLES
+from pipeline.warehouse.build import TABLES, VIEWS, create_schema
 
 
 def tables_and_views() -> str:

@@ -8,11 +8,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.article import Article, parse_article
-from pipeline.assets import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse, county_maps
-from pipeline.checks import evaluate
+from pipeline.checks.rules import evaluate
 from pipeline.definitions import defs
-from pipeline.extract import ElectionTables, extract_articles, extract_tables
+from pipeline.defs.assets import county_maps
+from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.tables.extract import ElectionTables, extract_articles, extract_tables
+from pipeline.text.article import Article, parse_article
 
 PROJECT = Path(__file__).resolve().parent.parent
 RAW = PROJECT / "raw"

@@ -8,9 +8,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.export import MEDSL_CSV, export_warehouse
-from pipeline.prompt import run_prompt
-from pipeline.warehouse import TABLES, VIEWS
+from pipeline.warehouse.build import TABLES, VIEWS
+from pipeline.warehouse.export import MEDSL_CSV, export_warehouse
+from pipeline.warehouse.prompt import run_prompt
 
 MEDSL = (
     Path(__file__).resolve().parents[2] / "shared" / "reference" / "medsl_countypres_2000-2020.csv"

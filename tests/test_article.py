@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.article import (
+from pipeline.text.article import (
     ArticleError,
     Paragraph,
     Table,

@@ -3,7 +3,7 @@ and a copy of the seed broken for each rule fails it at the right cell."""
 
 import pytest
 
-from pipeline.checks import ERROR, WARN, all_rules, refused_files
+from pipeline.checks.rules import ERROR, WARN, all_rules, refused_files
 from tests.conftest import SEED_NAME, edit, findings_of
 
 SEED_ROUNDING_CELLS = [
@@ -433,7 +433,7 @@ def test_bad_input(seed_text, case, breaks, section, line, reason):
     text = breaks(seed_text)
     source_findings = findings_of(text) if text else None
     if source_findings is None:  # an empty file is refused when it is read
-        from pipeline.article import ArticleError, decode_article
+        from pipeline.text.article import ArticleError, decode_article
 
         with pytest.raises(ArticleError, match=reason):
             decode_article(b"", SEED_NAME)

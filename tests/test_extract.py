@@ -3,8 +3,14 @@
 import pandas as pd
 import pytest
 
-from pipeline.article import ArticleError
-from pipeline.extract import match_candidate, parse_count, parse_percent, party_name, split_note
+from pipeline.tables.extract import (
+    match_candidate,
+    parse_count,
+    parse_percent,
+    party_name,
+    split_note,
+)
+from pipeline.text.article import ArticleError
 from tests.conftest import SEED_NAME, tables_from_text
 
 

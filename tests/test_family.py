@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.article import read_source
-from pipeline.checks import ERROR, evaluate
-from pipeline.extract import extract_articles
-from pipeline.reference import read_county_returns
+from pipeline.checks.rules import ERROR, evaluate
+from pipeline.tables.extract import extract_articles
+from pipeline.tables.reference import read_county_returns
+from pipeline.text.article import read_source
 from tests.conftest import RAW, SEED, materialize_all
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -7,8 +7,9 @@ import dagster as dg
 import pandas as pd
 from PIL import Image
 
-from pipeline.assets import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse, county_maps
-from pipeline.maps import county_rings, draw_county_map, draw_election_maps
+from pipeline.defs.assets import county_maps
+from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.warehouse.maps import county_rings, draw_county_map, draw_election_maps
 from tests.conftest import SEED
 
 

@@ -5,7 +5,7 @@ import shutil
 import duckdb
 import pytest
 
-from pipeline.warehouse import TABLES, VIEWS
+from pipeline.warehouse.build import TABLES, VIEWS
 from tests.conftest import RAW, SEED_NAME, materialize_all
 
 CONTRACT = {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.reference import find_state, name_key, resolve_counties
+from pipeline.tables.reference import find_state, name_key, resolve_counties
 
 
 def test_every_seed_county_resolves(seed_tables):

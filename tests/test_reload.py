@@ -14,9 +14,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from pipeline.assets import ArticleSource
-from pipeline.automation import nightly_reload, raw_folder_sensor
-from pipeline.publish import STAGING_SUFFIX, writer_pid
+from pipeline.defs.automation import nightly_reload, raw_folder_sensor
+from pipeline.defs.resources import ArticleSource
+from pipeline.warehouse.publish import STAGING_SUFFIX, writer_pid
 from tests.conftest import PROJECT, SEED_NAME, edit, materialize_all
 
 BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")

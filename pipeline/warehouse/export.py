@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.warehouse import TABLES, VIEWS
+from pipeline.warehouse.build import TABLES, VIEWS
 
 MEDSL_CSV = "countypres_medsl.csv"
 # MEDSL quotes its text columns and writes numbers and NA bare.

@@ -8,12 +8,13 @@ unchanged files costs a directory listing.
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import dagster as dg
 
-from pipeline.assets import ArticleSource, county_maps
+from pipeline import settings
+from pipeline.defs.assets import county_maps
+from pipeline.defs.resources import ArticleSource
 
 # Runs are serialized by the instance's run queue (dagster.yaml: one run at a time).
 # The maps are not part of a reload: they follow it (county_maps is eager), so drawing
@@ -31,8 +32,7 @@ draw_county_maps = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
-DEFAULT_CRON = "0 3 * * *"
-SENSOR_INTERVAL_SECONDS = int(os.environ.get("ELECTIONS_SENSOR_INTERVAL", "30"))
+SENSOR_INTERVAL_SECONDS = int(settings.get("ELECTIONS_SENSOR_INTERVAL"))
 
 # Draws the maps of a reload once it is done (county_maps is eager on the warehouse).
 maps_after_reload = dg.AutomationConditionSensorDefinition(
@@ -46,7 +46,7 @@ maps_after_reload = dg.AutomationConditionSensorDefinition(
 nightly_reload = dg.ScheduleDefinition(
     name="nightly_reload",
     job=reload_warehouse,
-    cron_schedule=os.environ.get("ELECTIONS_RELOAD_CRON", DEFAULT_CRON),
+    cron_schedule=settings.get("ELECTIONS_RELOAD_CRON"),
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Reload everything every night (cron in ELECTIONS_RELOAD_CRON, UTC).",

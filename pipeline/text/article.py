@@ -4,7 +4,7 @@ An article file is a plain-text rendering of a Wikipedia page (see
 ``../shared/docs/article-format.md``). This module knows the *layout* only: title,
 infobox, headings, paragraphs, lists and pipe tables, each element remembering the
 line it came from so that every later error can name file, section and line. It knows
-nothing about elections; :mod:`pipeline.extract` gives the elements their meaning.
+nothing about elections; :mod:`pipeline.tables.extract` gives the elements their meaning.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Recognizers find each table by its section heading and its header text (never by its
 position in the file), resolve its header rows and turn its cells into typed values.
 Every row keeps the file and line it came from, so checks downstream can point at the
-exact cell. A cell that cannot be read raises :class:`~pipeline.article.ArticleError`
+exact cell. A cell that cannot be read raises :class:`~pipeline.text.article.ArticleError`
 naming the file, the section, the line and the column.
 """
 
@@ -16,9 +16,17 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from pipeline.article import Article, ArticleError, ListItem, Row, Section, Table, parse_article
-from pipeline.reference import find_state, resolve_counties
-from pipeline.schemas import MODELS, typed_frame
+from pipeline.tables.reference import find_state, resolve_counties
+from pipeline.tables.schemas import MODELS, typed_frame
+from pipeline.text.article import (
+    Article,
+    ArticleError,
+    ListItem,
+    Row,
+    Section,
+    Table,
+    parse_article,
+)
 
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-"})
 PLAIN_COUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\Z")
@@ -125,8 +133,9 @@ class ElectionTables:
 def extract_articles(
     files: pd.DataFrame, progress: Callable[[int, int], None] | None = None
 ) -> tuple[ElectionTables, list[ArticleError]]:
-    """Tables of every readable article of ``files`` (see :func:`~pipeline.article.read_source`),
-    and the error of each article that could not be read.
+    """Tables of every readable article of ``files`` (see
+    :func:`~pipeline.text.article.read_source`), and the error of each article that could
+    not be read.
 
     Rows are gathered as dicts and typed once per chunk of articles: a DataFrame per
     article would cost more than parsing it, and dicts for every article at once would
@@ -159,7 +168,8 @@ def extract_tables(article: Article) -> ElectionTables:
 
 
 def extract_tables_from_rows(rows: dict[str, list[dict]]) -> ElectionTables:
-    """Typed DataFrames from lists of row dicts, with the columns of :mod:`pipeline.schemas`."""
+    """Typed DataFrames from lists of row dicts, with the columns of
+    :mod:`pipeline.tables.schemas`."""
     return ElectionTables(**{name: typed_frame(name, rows[name]) for name in MODELS})
 
 

@@ -77,7 +77,7 @@ def name_key(name: str) -> str:
 # Units renamed, merged or split since (Census Bureau, "Substantial Changes to Counties
 # and County Equivalent Entities"): the codes older articles need, and the code each
 # one continues as, so elections join across the change.
-FIPS_CHANGES = files("pipeline") / "data" / "county_fips_changes.csv"
+FIPS_CHANGES = files("pipeline.tables") / "data" / "county_fips_changes.csv"
 
 
 @cache

@@ -19,8 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipeline.extract import ElectionTables
-from pipeline.warehouse import BuildReport, build_warehouse, built_by_this_code
+from pipeline.tables.extract import ElectionTables
+from pipeline.warehouse.build import BuildReport, build_warehouse, built_by_this_code
 
 STAGING_SUFFIX = ".staging"
 # struct flock on Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid.
@@ -39,7 +39,7 @@ def publish_warehouse(
     run_id: str,
 ) -> BuildReport:
     """Bring a staging copy of ``live`` up to date with the load, verify it, and rename
-    it over ``live`` (see :func:`~pipeline.warehouse.build_warehouse`)."""
+    it over ``live`` (see :func:`~pipeline.warehouse.build.build_warehouse`)."""
     live.parent.mkdir(parents=True, exist_ok=True)
     with reload_lock(live.parent):
         remove_staging_leftovers(live)

@@ -11,17 +11,12 @@ without articles never replaces the warehouse.
 """
 
 import base64
-import os
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-from pyarrow import feather
 
-from pipeline import PROJECT_ROOT
-from pipeline.article import read_source
 from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
-from pipeline.checks import (
+from pipeline.checks.rules import (
     COUNTIES_MATCH_REFERENCE,
     ERROR,
     Rule,
@@ -29,82 +24,18 @@ from pipeline.checks import (
     evaluate,
     per_article_findings,
 )
-from pipeline.extract import ElectionTables
-from pipeline.maps import draw_election_maps
-from pipeline.publish import WarehouseBusy, publish_warehouse
-from pipeline.reference import read_county_returns
-from pipeline.schemas import ASSET_TABLES, describe, typed_frame
+from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
+from pipeline.settings import resolve
+from pipeline.tables.extract import ElectionTables
+from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
+from pipeline.text.article import read_source
+from pipeline.warehouse.maps import draw_election_maps
+from pipeline.warehouse.publish import WarehouseBusy, publish_warehouse
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
 WAREHOUSE_GROUP = "warehouse"
 SHOWN_CELLS = 50
-
-
-def project_path(setting: str) -> Path:
-    """A path setting; a relative one is relative to the repository root."""
-    return PROJECT_ROOT / setting
-
-
-class ArticleSource(dg.ConfigurableResource):
-    """The folder of article files (``ELECTIONS_RAW_DIR``)."""
-
-    raw_dir: str
-
-    def folder(self) -> Path:
-        return project_path(self.raw_dir)
-
-    def paths(self) -> list[Path]:
-        folder = self.folder()
-        if not folder.is_dir():
-            raise dg.Failure(f"raw folder {folder} does not exist (ELECTIONS_RAW_DIR)")
-        return sorted(folder.glob("*.txt"))
-
-
-class ReferenceReturns(dg.ConfigurableResource):
-    """An independent county-returns CSV in MEDSL's layout (``ELECTIONS_REFERENCE_CSV``);
-    empty when none is given."""
-
-    path: str
-
-    def read(self, elections: pd.DataFrame) -> pd.DataFrame | None:
-        """The returns of the given elections (year, state_po), or None without a file."""
-        if not self.path:
-            return None
-        path = project_path(self.path)
-        if not path.is_file():
-            raise dg.Failure(f"reference file {path} does not exist (ELECTIONS_REFERENCE_CSV)")
-        return read_county_returns(
-            path, elections[["year", "state_po"]].itertuples(index=False, name=None)
-        )
-
-
-class Warehouse(dg.ConfigurableResource):
-    """The DuckDB file analysts query (``ELECTIONS_WAREHOUSE``)."""
-
-    path: str
-
-
-class ArrowFrames(dg.ConfigurableIOManager):
-    """Stores each asset's DataFrame as an Arrow IPC file in the instance's storage folder.
-
-    Arrow files of these frames write several times faster than pickles, and unlike the
-    default IO manager it logs no event per file: every event is a committed write to
-    the instance's SQLite log, which dominates the cost of a small reload.
-    """
-
-    def _path(self, instance: dg.DagsterInstance, key: dg.AssetKey) -> Path:
-        return Path(instance.storage_directory()) / "frames" / f"{'__'.join(key.path)}.arrow"
-
-    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
-        path = self._path(context.step_context.instance, context.asset_key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{context.run_id}.partial")
-        feather.write_feather(obj, partial, compression="uncompressed")
-        os.replace(partial, path)
-
-    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
-        return feather.read_feather(self._path(context.instance, context.asset_key))
 
 
 def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
@@ -210,7 +141,7 @@ def extracted_tables(
         if done == total or done % 100 == 0:
             context.log.info(f"parsed {done} of {total} new or changed articles")
 
-    cache = ParseCache(project_path(warehouse_file.path))
+    cache = ParseCache(resolve(warehouse_file.path))
     extraction = extract_with_cache(article_files, cache, progress)
     tables = extraction.tables
     reused = len(article_files) - extraction.parsed
@@ -243,7 +174,7 @@ def warehouse(
 ) -> dg.MaterializeResult:
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
     as a whole on each load. Refused articles keep their last good version."""
-    path = project_path(warehouse_file.path)
+    path = resolve(warehouse_file.path)
     try:
         report = publish_warehouse(
             ElectionTables(
@@ -285,7 +216,7 @@ def county_maps(warehouse_file: Warehouse) -> dg.MaterializeResult:
     """A choropleth of county margins (Republican minus Democratic) for each election, as
     PNG files in ``<warehouse>.maps/``; only elections whose article changed are drawn
     again. Drawn after each reload under `make ui`, or by `make maps`."""
-    path = project_path(warehouse_file.path)
+    path = resolve(warehouse_file.path)
     folder = path.with_name(path.name + ".maps")
     maps = draw_election_maps(path, folder, code_fingerprint())
     images = "\n\n".join(

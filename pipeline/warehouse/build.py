@@ -3,7 +3,7 @@
 The schema lives in ``sql/``, one file per table or view. :func:`build_warehouse` brings
 a warehouse file up to date with a load: it removes the article versions the load no
 longer publishes, adds the new ones, and appends the load's data-quality results and
-log. The file it works on is never the live one (see :mod:`pipeline.publish`).
+log. The file it works on is never the live one (see :mod:`pipeline.warehouse.publish`).
 """
 
 from dataclasses import dataclass
@@ -14,9 +14,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import PROJECT_ROOT
 from pipeline.cache import code_fingerprint
-from pipeline.checks import (
+from pipeline.checks.rules import (
     ARTICLES_ARE_READABLE,
     ERROR,
     all_rules,
@@ -24,10 +23,9 @@ from pipeline.checks import (
     evaluate,
     refused_files,
 )
-from pipeline.extract import ElectionTables, extract_articles
-from pipeline.reference import all_states, county_fips_changes, county_units
-
-SQL_DIR = PROJECT_ROOT / "sql"
+from pipeline.settings import SQL_DIR
+from pipeline.tables.extract import ElectionTables, extract_articles
+from pipeline.tables.reference import all_states, county_fips_changes, county_units
 
 # Creation order: every table after the tables it references, views last.
 TABLES = [

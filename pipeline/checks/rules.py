@@ -1,6 +1,6 @@
 """Stage 3: data-quality rules over the typed tables.
 
-Every rule is a pure function from :class:`~pipeline.extract.ElectionTables` to the
+Every rule is a pure function from :class:`~pipeline.tables.extract.ElectionTables` to the
 cells that break it, one row per cell: file, line, column, published value and
 expected value. The rules run on the tables of all articles at once (vectorized), and
 each finding names its article, so one bad article is refused on its own (see
@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.article import ArticleError
-from pipeline.extract import OTHER_CANDIDATE, ElectionTables
-from pipeline.reference import county_name_keys, name_key
-from pipeline.schemas import ASSET_TABLES, MODELS
+from pipeline.tables.extract import OTHER_CANDIDATE, ElectionTables
+from pipeline.tables.reference import county_name_keys, name_key
+from pipeline.tables.schemas import ASSET_TABLES, MODELS
+from pipeline.text.article import ArticleError
 
 ERROR = "ERROR"
 WARN = "WARN"
@@ -479,7 +479,7 @@ def _measures(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 def reference_cells(tables: ElectionTables, returns: pd.DataFrame) -> pd.DataFrame:
     """Counties whose votes differ from the reference ``returns`` (see
-    :func:`~pipeline.reference.read_county_returns`), one cell per differing measure."""
+    :func:`~pipeline.tables.reference.read_county_returns`), one cell per differing measure."""
     party_of = {"Republican": "REPUBLICAN", "Democratic": "DEMOCRAT"}
     results = tables.county_results[tables.county_results["county_fips"].notna()]
     keys = ["file", "year", "state_po", "county", "county_fips", "line"]
