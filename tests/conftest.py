@@ -19,6 +19,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 RAW = PROJECT / "raw"
 SEED = RAW / "2004_United_States_presidential_election_in_Missouri.txt"
 SEED_NAME = SEED.name
+FIXTURES = PROJECT / "tests" / "fixtures"
+# MEDSL's county returns for the elections of the fixtures and the seed (see its README).
+REFERENCE_CSV = FIXTURES / "reference" / "medsl_countypres_fixtures.csv"
 
 
 @pytest.fixture(scope="session")

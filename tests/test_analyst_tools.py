@@ -11,10 +11,7 @@ import pytest
 from pipeline.warehouse.build import TABLES, VIEWS
 from pipeline.warehouse.export import MEDSL_CSV, export_warehouse
 from pipeline.warehouse.prompt import run_prompt
-
-MEDSL = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "medsl_countypres_2000-2020.csv"
-)
+from tests.conftest import REFERENCE_CSV
 
 
 def prompt(warehouse: Path, text: str) -> tuple[int, str]:
@@ -66,7 +63,7 @@ def test_parquet_for_every_table_and_view(exported, seed_warehouse):
 
 def test_medsl_csv_matches_medsl_for_missouri_2004(exported):
     ours = pd.read_csv(exported / MEDSL_CSV, dtype=str, keep_default_na=False)
-    theirs = pd.read_csv(MEDSL, dtype=str, keep_default_na=False)
+    theirs = pd.read_csv(REFERENCE_CSV, dtype=str, keep_default_na=False)
     assert list(ours.columns) == list(theirs.columns)
     theirs = theirs[(theirs["year"] == "2004") & (theirs["state_po"] == "MO")]
     key = ["county_name", "county_fips", "candidate", "party", "candidatevotes", "totalvotes"]
@@ -83,5 +80,5 @@ def test_medsl_csv_matches_medsl_for_missouri_2004(exported):
 
 def test_medsl_csv_quotes_text_like_medsl(exported):
     first, second = (exported / MEDSL_CSV).read_text().splitlines()[:2]
-    assert first == MEDSL.open().readline().rstrip("\n")
+    assert first == REFERENCE_CSV.open().readline().rstrip("\n")
     assert second.startswith('2004,"MISSOURI","MO","ADAIR",29001,"US PRESIDENT",')

@@ -1,5 +1,5 @@
 """The family beyond the seed: fixture articles for each layout variant (tests/fixtures,
-figures from MEDSL where real), FIPS codes, several articles of one state, cross-election
+figures from REFERENCE_CSV where real), FIPS codes, several articles of one state, cross-election
 views, and the reconciliation with an independent source."""
 
 from pathlib import Path
@@ -12,12 +12,8 @@ from pipeline.checks.rules import ERROR, evaluate
 from pipeline.tables.extract import extract_articles
 from pipeline.tables.reference import read_county_returns
 from pipeline.text.article import read_source
-from tests.conftest import RAW, SEED, materialize_all
+from tests.conftest import FIXTURES, RAW, REFERENCE_CSV, SEED, materialize_all
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MEDSL = (
-    Path(__file__).resolve().parents[2] / "shared" / "reference" / "medsl_countypres_2000-2020.csv"
-)
 LOUISIANA = "2000_United_States_presidential_election_in_Louisiana.txt"
 VIRGINIA = "2004_United_States_presidential_election_in_Virginia.txt"
 ALASKA = "2000_United_States_presidential_election_in_Alaska.txt"
@@ -170,7 +166,7 @@ def family_warehouse(tmp_path_factory):
     for path in [*FIXTURES.glob("*.txt"), *RAW.glob("*.txt")]:
         (raw / path.name).write_bytes(path.read_bytes())
     warehouse = raw.parent / "family.duckdb"
-    result = materialize_all(raw, warehouse, reference=MEDSL)
+    result = materialize_all(raw, warehouse, reference=REFERENCE_CSV)
     assert result.success
     return warehouse
 
@@ -283,7 +279,7 @@ def test_reconciliation_reports_jackson_county_and_nothing_else(family_warehouse
 
 
 def test_reconciliation_lists_a_real_difference(family, seed_text):
-    returns = read_county_returns(MEDSL, [(2004, "MO")])
+    returns = read_county_returns(REFERENCE_CSV, [(2004, "MO")])
     edited = returns.copy()
     adair = (edited["fips"] == "29001") & (edited["party"] == "REPUBLICAN")
     edited.loc[adair, "votes"] = 6368
@@ -297,7 +293,7 @@ def test_reconciliation_lists_a_real_difference(family, seed_text):
 
 
 def test_alaska_districts_of_the_reference_are_not_counties(family):
-    returns = read_county_returns(MEDSL, [(2000, "AK")])
+    returns = read_county_returns(REFERENCE_CSV, [(2000, "AK")])
     assert (returns["name"].str.startswith("DISTRICT")).any()
     found = evaluate(family.select([ALASKA]), reference=returns)
     assert found[found["check"] == "counties_match_reference"].empty

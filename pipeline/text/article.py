@@ -1,7 +1,7 @@
 """Stage 1: article text → document model.
 
 An article file is a plain-text rendering of a Wikipedia page (see
-``../shared/docs/article-format.md``). This module knows the *layout* only: title,
+``docs/article-format.md`` in the repository). This module knows the *layout* only: title,
 infobox, headings, paragraphs, lists and pipe tables, each element remembering the
 line it came from so that every later error can name file, section and line. It knows
 nothing about elections; :mod:`pipeline.tables.extract` gives the elements their meaning.
