@@ -1,0 +1,123 @@
+"""The parse cache: the extracted tables of the last load and their per-article
+findings, so that a reload parses and checks again only the articles that changed.
+
+An article's tables depend on its text and on the code that reads it, so the cache is
+keyed by file name and content hash (SHA-256) and is valid only for the code that wrote
+it (:func:`code_fingerprint`). It lives beside the warehouse and is replaced atomically;
+losing it costs one full parse, never a wrong row.
+"""
+
+import hashlib
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from pyarrow import feather
+
+from pipeline.checks.rules import KnownFindings
+from pipeline.settings import PACKAGE
+from pipeline.tables.extract import ElectionTables, extract_articles
+from pipeline.text.article import ArticleError
+
+FINDINGS = "findings"
+
+
+@cache
+def code_fingerprint() -> str:
+    """SHA-256 of the pipeline's code, data and SQL: what extracted rows and the warehouse
+    schema depend on besides the articles."""
+    digest = hashlib.sha256()
+    for folder in (PACKAGE, PACKAGE / "sql"):  # sql/ is a link: rglob does not enter it
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".sql", ".csv"):
+                digest.update(path.relative_to(PACKAGE).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class ParseCache:
+    """Extracted tables and per-article findings of the last load, in the folder
+    ``<warehouse>.parse-cache``.
+
+    Each save writes a new generation folder of Arrow IPC files (one per table), then
+    points ``CURRENT`` at it with an atomic rename: a reader sees one generation whole,
+    or none, and falls back to parsing.
+    """
+
+    def __init__(self, warehouse: Path):
+        self.folder = warehouse.with_name(warehouse.name + ".parse-cache")
+        self.pointer = self.folder / "CURRENT"
+
+    def load(self) -> tuple[ElectionTables, pd.DataFrame] | None:
+        """The cached tables and findings, or None when there are none for this code."""
+        try:
+            code, generation = self.pointer.read_text().split()
+            if code != code_fingerprint():
+                return None
+            frames = {
+                name: feather.read_feather(self.folder / generation / f"{name}.arrow")
+                for name in [*ElectionTables.names(), FINDINGS]
+            }
+        except (OSError, ValueError, pa.ArrowException):
+            return None
+        findings = frames.pop(FINDINGS)
+        return ElectionTables(**frames), findings
+
+    def save(self, tables: ElectionTables, findings: pd.DataFrame) -> None:
+        """Cache ``tables`` and the per-article ``findings`` of their articles."""
+        if self.folder.exists() and not self.folder.is_dir():  # not ours: start afresh
+            self.folder.unlink()
+        generation = uuid.uuid4().hex
+        (self.folder / generation).mkdir(parents=True)
+        for name, frame in {**tables.frames(), FINDINGS: findings}.items():
+            feather.write_feather(
+                frame, self.folder / generation / f"{name}.arrow", compression="uncompressed"
+            )
+        partial = self.folder / f"CURRENT.{generation}"
+        partial.write_text(f"{code_fingerprint()} {generation}\n")
+        os.replace(partial, self.pointer)
+        for old in self.folder.iterdir():
+            if old.is_dir() and old.name != generation:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+@dataclass
+class Extraction:
+    """Tables of every readable article, the unreadable ones, and what came from the
+    cache: the findings of the reused articles, and whether the cache needs saving."""
+
+    tables: ElectionTables
+    unreadable: list[ArticleError]
+    parsed: int
+    known: KnownFindings | None
+    changed: bool
+
+
+def extract_with_cache(files: pd.DataFrame, cache: ParseCache, progress=None) -> Extraction:
+    """:func:`~pipeline.tables.extract.extract_articles`, reusing the cached tables and findings
+    of every file whose name and content are unchanged."""
+    cached = cache.load()
+    if cached is None:
+        tables, unreadable = extract_articles(files, progress)
+        return Extraction(tables, unreadable, len(files), None, changed=True)
+    cached_tables, cached_findings = cached
+    known = cached_tables.elections[["file", "sha256"]]
+    reusable = frozenset(files.merge(known, on=["file", "sha256"])["file"])
+    to_parse = files[~files["file"].isin(reusable)]
+    parsed, unreadable = extract_articles(to_parse, progress)
+    # Few files change between loads: drop theirs rather than match every unchanged one.
+    stale = set(known["file"]) - reusable
+    tables = ElectionTables.concat([cached_tables.select(stale, keep=False), parsed])
+    findings = cached_findings[~cached_findings["file"].isin(stale)]
+    return Extraction(
+        tables,
+        unreadable,
+        len(to_parse),
+        KnownFindings(reusable, findings),
+        changed=bool(len(to_parse) or stale),
+    )

@@ -1,0 +1,654 @@
+"""Stage 3: data-quality rules over the typed tables.
+
+Every rule is a pure function from :class:`~pipeline.tables.extract.ElectionTables` to the
+cells that break it, one row per cell: file, line, column, published value and
+expected value. The rules run on the tables of all articles at once (vectorized), and
+each finding names its article, so one bad article is refused on its own (see
+:func:`refused_files`) while the others load.
+
+ERROR rules refuse the article; WARN rules report facts of the source that analysts
+should know about (rounded percentages, empty predictions) without refusing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from pipeline.tables.extract import OTHER_CANDIDATE, ElectionTables
+from pipeline.tables.reference import county_name_keys, name_key
+from pipeline.tables.schemas import ASSET_TABLES, MODELS
+from pipeline.text.article import ArticleError
+
+ERROR = "ERROR"
+WARN = "WARN"
+# Published percentages are rounded to 2 decimals: a cell up to 0.005 points away from
+# votes ÷ total is exact; up to 0.5 points is the source's rounding drift (a warning);
+# beyond that the cell is wrong.
+ROUNDING = 0.005
+PERCENT_TOLERANCE = 0.5
+PERCENT_SUM_TOLERANCE = 0.1
+
+CELL_COLUMNS = ["file", "line", "column", "published", "expected"]
+FINDING_COLUMNS = ["check", "table", "severity", "file", "section", *CELL_COLUMNS[1:]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named data-quality rule and the table (Dagster asset) it guards.
+
+    ``find`` returns the failing cells; the readability rule has none, its findings are
+    the articles that extraction could not read.
+    """
+
+    name: str
+    table: str
+    severity: str
+    description: str
+    find: Callable[[ElectionTables], pd.DataFrame] | None
+    # An article's findings depend on that article's rows alone, so they hold for as
+    # long as its text (and the code) does; other rules look across articles or outside.
+    per_article: bool = True
+
+
+RULES: list[Rule] = []
+ARTICLES_ARE_READABLE = Rule(
+    "articles_are_readable",
+    "elections",
+    ERROR,
+    "Every article file is UTF-8 text in the family's layout, and every table cell the "
+    "pipeline reads holds a value of its type (a count, a percentage). The finding names "
+    "the file, the section, the line and the fault.",
+    None,
+)
+
+
+def rule(table: str, severity: str = ERROR, per_article: bool = True) -> Callable:
+    """Register a rule function; its name and docstring name and describe the check."""
+
+    def register(find: Callable[[ElectionTables], pd.DataFrame]) -> Callable:
+        description = " ".join((find.__doc__ or "").split())
+        RULES.append(Rule(find.__name__, table, severity, description, find, per_article))
+        return find
+
+    return register
+
+
+def cells(frame: pd.DataFrame, column, published, expected) -> pd.DataFrame:
+    """Failing cells in the common shape; values are shown as text."""
+    out = pd.DataFrame(
+        {
+            "file": frame["file"].astype("str"),
+            "line": frame["line"].astype("int64"),
+            "column": column if isinstance(column, pd.Series) else pd.Series(column, frame.index),
+            "published": _text(published, frame.index),
+            "expected": _text(expected, frame.index),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _text(values, index) -> pd.Series:
+    series = values if isinstance(values, pd.Series) else pd.Series(values, index=index)
+    return series.map(_show).astype("str")
+
+
+def _show(value) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "(empty)"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def no_cells() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="str") for name in CELL_COLUMNS}).astype(
+        {"line": "int64"}
+    )
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [part for part in parts if len(part)]
+    return pd.concat(parts, ignore_index=True) if parts else no_cells()
+
+
+# --- Schemas (pandera) ------------------------------------------------------------------
+
+
+def schema_cells(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells of ``frame`` that break its pandera model (dtypes, nulls, ranges, uniqueness)."""
+    try:
+        MODELS[table].validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return no_cells()
+    # A row-level check (uniqueness, numbering) reports every column of a failing row:
+    # keep one cell per check and row, the column the check names first (numbering),
+    # else the last one (the last column of a unique key).
+    named = cases["column"] == cases["check"].str.split().str[0]
+    cases = cases.assign(named=named).sort_values("named", kind="stable")
+    cases = cases.drop_duplicates(["check", "index"], keep="last").sort_index()
+    located = cases["index"].notna()
+    rows = frame.loc[cases.loc[located, "index"].astype("int64")]
+    found = cells(
+        rows,
+        cases.loc[located, "column"].astype("str").to_numpy(),
+        cases.loc[located, "failure_case"].to_numpy(),
+        cases.loc[located, "check"].to_numpy(),
+    )
+    # Rows of a long table (one per candidate) share their line: one cell each.
+    found = found.drop_duplicates()
+    # A failure without a row (a missing column, a wrong dtype) concerns every article.
+    unlocated = cases[~located]
+    if len(unlocated):
+        everywhere = frame.drop_duplicates("file") if len(frame) else frame
+        found = _concat(
+            [found]
+            + [
+                cells(everywhere, case["column"], case["failure_case"], case["check"])
+                for _, case in unlocated.iterrows()
+            ]
+        )
+    return found
+
+
+def schema_rule(table: str) -> Rule:
+    model = MODELS[table]
+    return Rule(
+        name=f"{table}_schema",
+        table=table,
+        severity=ERROR,
+        description=f"Columns, types, null values, ranges and uniqueness of {table} "
+        f"(pandera model {model.__name__}).",
+        find=lambda tables: schema_cells(table, getattr(tables, table)),
+    )
+
+
+# --- By-county table --------------------------------------------------------------------
+
+
+def _county_frame(tables: ElectionTables) -> pd.DataFrame:
+    """County result rows with their county's total and margin."""
+    return tables.county_results.merge(
+        tables.county_summaries[["file", "county", "total_votes", "margin_votes", "margin_pct"]],
+        on=["file", "county"],
+        how="left",
+    )
+
+
+@rule("county_results")
+def county_columns_sum_to_total(tables: ElectionTables) -> pd.DataFrame:
+    """In every county, the candidate columns (the 'Other' column included) add up to the
+    county's Total."""
+    sums = tables.county_results.groupby(["file", "county"], sort=False)["votes"].sum()
+    summaries = tables.county_summaries.join(sums.rename("column_sum"), on=["file", "county"])
+    bad = summaries[summaries["column_sum"] != summaries["total_votes"]]
+    return cells(bad, "Total", bad["total_votes"], bad["column_sum"])
+
+
+@rule("county_results")
+def county_margin_is_first_minus_second(tables: ElectionTables) -> pd.DataFrame:
+    """In every county, the Margin equals the first candidate column minus the second."""
+    results = tables.county_results
+    first = results[results["column_order"] == 1].set_index(["file", "county"])["votes"]
+    second = results[results["column_order"] == 2].set_index(["file", "county"])["votes"]
+    expected = (first - second).rename("expected")
+    summaries = tables.county_summaries.join(expected, on=["file", "county"])
+    summaries = summaries[summaries["margin_votes"].notna() & summaries["expected"].notna()]
+    bad = summaries[summaries["margin_votes"] != summaries["expected"]]
+    return cells(bad, "Margin #", bad["margin_votes"], bad["expected"])
+
+
+@lru_cache(maxsize=1)
+def _percent_drift(tables: ElectionTables) -> pd.DataFrame:
+    """Every published % of the by-county table beside votes ÷ total, with the distance
+    (computed once per set of tables: two rules read it)."""
+    counties = _county_frame(tables)
+    candidate = counties.assign(
+        column=counties["candidate"] + " %",
+        published=counties["pct"],
+        computed=counties["votes"] / counties["total_votes"] * 100,
+    )
+    summaries = tables.county_summaries
+    margin = summaries.assign(
+        column="Margin %",
+        published=summaries["margin_pct"],
+        computed=summaries["margin_votes"] / summaries["total_votes"] * 100,
+    )
+    totals = tables.county_table_totals
+    grand = totals[totals["column"] == "Total"][["file", "votes"]].rename(
+        columns={"votes": "grand"}
+    )
+    totals = totals[totals["column"] != "Total"].merge(grand, on="file")
+    totals = totals.assign(
+        column=totals["column"] + " %",
+        published=totals["pct"],
+        computed=totals["votes"] / totals["grand"] * 100,
+    )
+    columns = ["file", "line", "column", "published", "computed"]
+    drift = pd.concat([candidate[columns], margin[columns], totals[columns]], ignore_index=True)
+    drift = drift[drift["published"].notna() & drift["computed"].notna()]
+    distance = (drift["published"].astype("float64") - drift["computed"].astype("float64")).abs()
+    return drift.assign(distance=distance.round(9))
+
+
+@rule("county_results")
+def county_percentages_match_votes(tables: ElectionTables) -> pd.DataFrame:
+    """Every published percentage of the by-county table (candidates, margin, Totals row)
+    is within 0.5 points of votes ÷ total."""
+    drift = _percent_drift(tables)
+    bad = drift[drift["distance"] > PERCENT_TOLERANCE]
+    return cells(bad, bad["column"], bad["published"], bad["computed"])
+
+
+@rule("county_results", WARN)
+def county_percentages_rounding_drift(tables: ElectionTables) -> pd.DataFrame:
+    """Published percentages more than 0.005 and at most 0.5 points from votes ÷ total: the
+    source's rounding (a margin % printed as the difference of rounded percentages). The
+    published figure is kept."""
+    drift = _percent_drift(tables)
+    bad = drift[(drift["distance"] > ROUNDING) & (drift["distance"] <= PERCENT_TOLERANCE)]
+    return cells(bad, bad["column"], bad["published"], bad["computed"])
+
+
+@rule("county_table_totals")
+def county_totals_row_matches_sums(tables: ElectionTables) -> pd.DataFrame:
+    """The by-county table's Totals row equals the sum of its counties, column by column."""
+    results = tables.county_results
+    by_candidate = results.groupby(["file", "candidate"])["votes"].sum()
+    by_candidate.index = by_candidate.index.set_names(["file", "column"])
+    summaries = tables.county_summaries
+    margin = summaries.groupby("file")["margin_votes"].sum(min_count=1)
+    total = summaries.groupby("file")["total_votes"].sum()
+    sums = pd.concat(
+        [
+            by_candidate,
+            pd.Series(margin.to_numpy(), pd.MultiIndex.from_product([margin.index, ["Margin"]])),
+            pd.Series(total.to_numpy(), pd.MultiIndex.from_product([total.index, ["Total"]])),
+        ]
+    ).rename("sum")
+    sums.index = sums.index.set_names(["file", "column"])
+    totals = tables.county_table_totals.join(sums, on=["file", "column"])
+    bad = totals[totals["sum"].isna() | (totals["votes"] != totals["sum"])]
+    return cells(bad, bad["column"] + " #", bad["votes"], bad["sum"])
+
+
+# --- Statewide results ------------------------------------------------------------------
+
+
+@rule("state_results")
+def state_votes_sum_to_total(tables: ElectionTables) -> pd.DataFrame:
+    """The candidates' votes in the statewide results add up to its Totals row."""
+    sums = tables.state_results.groupby("file")["votes"].sum().rename("sum")
+    elections = tables.elections.join(sums, on="file")
+    bad = elections[elections["sum"].fillna(0) != elections["total_votes"]]
+    return cells(
+        bad.assign(line=bad["totals_line"]), "Totals: Votes", bad["total_votes"], bad["sum"]
+    )
+
+
+@rule("state_results")
+def state_percentages_sum_to_100(tables: ElectionTables) -> pd.DataFrame:
+    """The candidates' published percentages add up to 100 ± 0.1."""
+    results = tables.state_results[tables.state_results["pct"].notna()]
+    sums = results.groupby("file").agg(pct=("pct", "sum"), line=("line", "max")).reset_index()
+    bad = sums[(sums["pct"] - 100).abs().round(9) > PERCENT_SUM_TOLERANCE]
+    return cells(bad, "Percentage (sum)", bad["pct"], "100.00 ± 0.1")
+
+
+# --- Across tables -----------------------------------------------------------------------
+
+
+@rule("county_results")
+def county_columns_match_statewide(tables: ElectionTables) -> pd.DataFrame:
+    """Each candidate column of the by-county table adds up to that candidate's statewide
+    votes; the 'Other' column adds up to the statewide votes of the candidates without a
+    column."""
+    results = tables.county_results
+    column_sums = results.groupby(["file", "candidate"])["votes"].sum().rename("county_sum")
+    state = tables.state_results
+    with_column = state.merge(
+        results[["file", "candidate"]].drop_duplicates(),
+        on=["file", "candidate"],
+        how="left",
+        indicator=True,
+    )
+    has_column = with_column["_merge"] == "both"
+    named = with_column[has_column].set_index(["file", "candidate"])["votes"]
+    other = (
+        with_column[~has_column]
+        .groupby("file")["votes"]
+        .sum()
+        .reindex(results["file"].unique(), fill_value=0)
+    )
+    other.index = pd.MultiIndex.from_arrays(
+        [other.index, [OTHER_CANDIDATE] * len(other)], names=["file", "candidate"]
+    )
+    statewide = pd.concat([named, other]).rename("statewide")
+    compared = pd.concat([column_sums, statewide], axis=1, join="inner").reset_index()
+    bad = compared[compared["county_sum"] != compared["statewide"]]
+    totals_row = tables.county_table_totals.set_index(["file", "column"])["line"]
+    lines = pd.Series(list(zip(bad["file"], bad["candidate"], strict=True))).map(totals_row)
+    bad = bad.assign(line=lines.to_numpy())
+    return cells(bad, bad["candidate"] + " # (county sum)", bad["county_sum"], bad["statewide"])
+
+
+@rule("nominees")
+def infobox_matches_results(tables: ElectionTables) -> pd.DataFrame:
+    """Popular votes, percentages (where the infobox has them) and electoral votes of each
+    infobox nominee equal the statewide results table."""
+    state = tables.state_results[["file", "candidate", "votes", "pct", "electoral_votes"]]
+    nominees = tables.nominees.merge(state, on=["file", "candidate"], how="left", indicator=True)
+    missing = nominees[nominees["_merge"] == "left_only"]
+    found = nominees[nominees["_merge"] == "both"]
+    parts = [cells(missing, "Nominee", missing["candidate"], "a candidate of the results table")]
+    for column, published, expected in [
+        ("Popular Vote", "popular_votes", "votes"),
+        ("Percentage", "pct_x", "pct_y"),
+        ("Electoral Vote", "electoral_votes_x", "electoral_votes_y"),
+    ]:
+        given = found[found[published].notna()]
+        bad = given[given[published].astype("Float64") != given[expected].astype("Float64")]
+        parts.append(
+            cells(bad, column + bad["ordinal"].astype("str"), bad[published], bad[expected])
+        )
+    return _concat(parts)
+
+
+@rule("electors")
+def electors_match_winner_electoral_votes(tables: ElectionTables) -> pd.DataFrame:
+    """The electors list has as many names as the winner's electoral votes."""
+    listed = tables.electors.groupby("file").agg(count=("ordinal", "size"), line=("line", "max"))
+    winner = tables.state_results.groupby("file")["electoral_votes"].max().rename("winner")
+    compared = listed.join(winner).reset_index()
+    bad = compared[compared["winner"].notna() & (compared["count"] != compared["winner"])]
+    return cells(bad, "Electors (count)", bad["count"], bad["winner"])
+
+
+@rule("district_results", WARN)
+def districts_match_electoral_votes(tables: ElectionTables) -> pd.DataFrame:
+    """The district table has electoral votes − 2 districts (1 for an at-large state)."""
+    districts = tables.district_results.groupby("file").agg(
+        count=("district", "nunique"), line=("line", "max")
+    )
+    votes = tables.elections.set_index("file")["electoral_votes"]
+    compared = districts.join(votes).reset_index()
+    compared = compared[compared["electoral_votes"].notna()]
+    expected = (compared["electoral_votes"] - 2).clip(lower=1)
+    bad = compared[compared["count"] != expected]
+    return cells(bad, "District (count)", bad["count"], expected[bad.index])
+
+
+@rule("county_flips")
+def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
+    """Every flipped county is a county of the by-county table, won there by the party it
+    flipped to."""
+    flipped = tables.county_flips[["file", "county"]]
+    results = tables.county_results.merge(flipped, on=["file", "county"])
+    results = results[results["candidate"] != OTHER_CANDIDATE]
+    winners = results.sort_values("votes", ascending=False).drop_duplicates(["file", "county"])
+    flips = tables.county_flips.merge(
+        winners[["file", "county", "party"]], on=["file", "county"], how="left", indicator=True
+    )
+    missing = flips[flips["_merge"] == "left_only"]
+    present = flips[flips["_merge"] == "both"]
+    wrong = present[present["party"] != present["to_party"]]
+    return _concat(
+        [
+            cells(missing, "County", missing["county"], "a county of the by-county table"),
+            cells(wrong, "Winner", wrong["party"], wrong["to_party"]),
+        ]
+    )
+
+
+@rule("predictions", WARN)
+def predictions_have_ratings(tables: ElectionTables) -> pd.DataFrame:
+    """An article's predictions table gives at least one rating (the source sometimes lists
+    the organizations with every rating cell empty)."""
+    predictions = tables.predictions
+    rated = (
+        predictions.groupby("file")
+        .agg(rated=("rating", "count"), rows=("source", "size"), line=("line", "min"))
+        .reset_index()
+    )
+    bad = rated[rated["rated"] == 0]
+    return cells(bad, "Ranking", "empty in all " + bad["rows"].astype("str") + " rows", "a rating")
+
+
+@rule("elections", per_article=False)
+def one_article_per_election(tables: ElectionTables) -> pd.DataFrame:
+    """No two article files describe the same state and year; each of them is named, since
+    either may be the one to remove."""
+    elections = tables.elections
+    duplicated = elections[elections.duplicated(["year", "state_po"], keep=False)]
+    files = duplicated.groupby(["year", "state_po"])["file"].agg(", ".join).rename("files")
+    duplicated = duplicated.join(files, on=["year", "state_po"])
+    return cells(
+        duplicated,
+        "Title",
+        duplicated["title"],
+        "one article per state and year; these files describe the same: " + duplicated["files"],
+    )
+
+
+@rule("county_results", WARN)
+def county_names_resolve_to_fips(tables: ElectionTables) -> pd.DataFrame:
+    """Every county-equivalent name resolves to a FIPS code of its state (Census 2010 and
+    2016 county files); a name that does not loads with a NULL county_fips."""
+    summaries = tables.county_summaries
+    missing = summaries[summaries["county_fips"].isna()]
+    return cells(
+        missing,
+        "County",
+        missing["county"],
+        "a county-equivalent of " + missing["state_po"] + " in the Census county files",
+    )
+
+
+COUNTIES_MATCH_REFERENCE = Rule(
+    "counties_match_reference",
+    "county_results",
+    WARN,
+    "Each county's Republican, Democratic and total votes equal those of an independent "
+    "county-returns file (MEDSL's layout, ELECTIONS_REFERENCE_CSV), matched by FIPS code, "
+    "for the elections both hold. A difference that a unit the reference reports apart "
+    "(such as Kansas City, MO, 2938000) makes up exactly is named with that unit.",
+    None,
+    per_article=False,
+)
+MEASURES = [("Republican #", "REPUBLICAN"), ("Democratic #", "DEMOCRAT"), ("Total", "TOTAL")]
+
+
+def _measures(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Republican, Democratic and total votes per ``keys`` from (party, votes) rows."""
+    wide = frame.pivot_table(index=keys, columns="party", values="votes", aggfunc="sum")
+    out = pd.DataFrame(index=wide.index)
+    for party in ("REPUBLICAN", "DEMOCRAT"):
+        out[party] = wide.get(party, 0)
+    out["TOTAL"] = wide.sum(axis=1)
+    return out.fillna(0).astype("int64").reset_index()
+
+
+def reference_cells(tables: ElectionTables, returns: pd.DataFrame) -> pd.DataFrame:
+    """Counties whose votes differ from the reference ``returns`` (see
+    :func:`~pipeline.tables.reference.read_county_returns`), one cell per differing measure."""
+    party_of = {"Republican": "REPUBLICAN", "Democratic": "DEMOCRAT"}
+    results = tables.county_results[tables.county_results["county_fips"].notna()]
+    keys = ["file", "year", "state_po", "county", "county_fips", "line"]
+    article = _measures(
+        results.assign(party=results["party"].map(party_of).fillna("OTHER")), keys
+    ).drop(columns="TOTAL")
+    totals = tables.county_summaries[["file", "county", "total_votes"]]
+    article = article.merge(totals, on=["file", "county"]).rename(columns={"total_votes": "TOTAL"})
+    # A 5-digit code is a county only where the reference names it as the Census does:
+    # Alaska's state-house districts 02001-02040 reuse borough codes.
+    names = county_name_keys()
+    is_county = pd.Series(
+        [
+            isinstance(fips, str)
+            and any(name_key(name).startswith(key) for key in names.get(fips, ()))
+            for fips, name in zip(returns["fips"], returns["name"], strict=True)
+        ],
+        index=returns.index,
+    )
+    counties = _measures(returns[is_county], ["year", "state_po", "fips"])
+    apart = _measures(
+        returns[~is_county].fillna({"fips": "no code"}), ["year", "state_po", "fips", "name"]
+    )
+    # Compare the elections for which the reference reports counties at all.
+    held = counties[["year", "state_po"]].drop_duplicates()
+    article = article.merge(held, on=["year", "state_po"])
+    compared = article.merge(
+        counties.rename(columns={"fips": "county_fips"}),
+        on=["year", "state_po", "county_fips"],
+        how="left",
+        suffixes=("", "_reference"),
+        indicator=True,
+    )
+    missing = compared[compared["_merge"] == "left_only"]
+    parts = [cells(missing, "County", missing["county"], "a county of the reference")]
+    found = compared[compared["_merge"] == "both"]
+    different = found[
+        np.logical_or.reduce([found[m] != found[f"{m}_reference"] for _, m in MEASURES])
+    ]
+    for row in different.itertuples(index=False):
+        frame = pd.DataFrame([row._asdict()])
+        gap = {m: getattr(row, m) - getattr(row, f"{m}_reference") for _, m in MEASURES}
+        unit = apart[
+            (apart["year"] == row.year)
+            & (apart["state_po"] == row.state_po)
+            & np.logical_and.reduce([apart[m] == gap[m] for _, m in MEASURES])
+        ]
+        for column, measure in MEASURES:
+            published, reference = getattr(row, measure), getattr(row, f"{measure}_reference")
+            if published == reference and unit.empty:
+                continue
+            expected = f"{int(reference):,} in the reference"
+            if not unit.empty:
+                extra = unit.iloc[0]
+                expected += (
+                    f" + {extra[measure]:,} of {extra['name']} ({extra['fips']}), which the "
+                    "reference reports apart and the article counts inside this county"
+                )
+            parts.append(cells(frame, column, published, expected))
+    return _concat(parts)
+
+
+def all_rules() -> list[Rule]:
+    """Every rule: readability, the schema of each table, the row and table rules, then
+    the comparison with a reference."""
+    return (
+        [ARTICLES_ARE_READABLE]
+        + [schema_rule(table) for table in ASSET_TABLES]
+        + RULES
+        + [COUNTIES_MATCH_REFERENCE]
+    )
+
+
+# --- Evaluation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownFindings:
+    """Findings of the per-article rules for articles whose text has not changed since
+    they were evaluated (see :mod:`pipeline.cache`)."""
+
+    files: frozenset[str]
+    findings: pd.DataFrame
+
+
+def evaluate(
+    tables: ElectionTables,
+    unreadable: Iterable[ArticleError] = (),
+    reference: pd.DataFrame | None = None,
+    known: KnownFindings | None = None,
+) -> pd.DataFrame:
+    """Every failing cell of every rule, located by file, section and line, beginning with
+    the articles that could not be read at all. ``reference``: county returns of an
+    independent source to compare with (the comparison passes without one). ``known``:
+    per-article findings to reuse; the per-article rules then run on the other articles
+    only, the rules across articles on all of them."""
+    fresh = tables
+    if known is not None:
+        fresh = tables.select(set(tables.elections["file"]) - known.files)
+    found_by_rule = {
+        check.name: check.find(fresh if check.per_article else tables)
+        for check in all_rules()
+        if check.find
+    }
+    if reference is not None:
+        found_by_rule[COUNTIES_MATCH_REFERENCE.name] = reference_cells(tables, reference)
+    parts = [
+        found.assign(check=check.name, table=check.table, severity=check.severity)
+        for check in all_rules()
+        if len(found := found_by_rule.get(check.name, ()))
+    ]
+    unread = pd.DataFrame(
+        [
+            {
+                "check": ARTICLES_ARE_READABLE.name,
+                "table": ARTICLES_ARE_READABLE.table,
+                "severity": ERROR,
+                "file": error.file,
+                "section": error.section or "(file)",
+                "line": error.line or 0,
+                "column": "",
+                "published": "(unreadable)",
+                "expected": error.reason,
+            }
+            for error in unreadable
+        ],
+        columns=FINDING_COLUMNS,
+    )
+    frames = [unread]
+    if parts:
+        frames.append(locate(pd.concat(parts, ignore_index=True), tables.sections))
+    if known is not None:
+        frames.append(known.findings)
+    findings = pd.concat([frame[FINDING_COLUMNS] for frame in frames], ignore_index=True)
+    findings = findings.astype({c: "str" for c in FINDING_COLUMNS} | {"line": "int64"})
+    # One order whatever was reused: rules in their order, then file and line.
+    order = {check.name: number for number, check in enumerate(all_rules())}
+    return findings.sort_values(
+        ["check", "file", "line"],
+        key=lambda column: column.map(order) if column.name == "check" else column,
+        kind="stable",
+    ).reset_index(drop=True)
+
+
+def per_article_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """The findings that hold as long as their article's text: per-article rules only
+    (readability is left out: unreadable articles are read again on every load)."""
+    names = {c.name for c in all_rules() if c.per_article and c is not ARTICLES_ARE_READABLE}
+    return findings[findings["check"].isin(names)].reset_index(drop=True)
+
+
+def locate(findings: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
+    """Add the section each finding's line stands in (the nearest heading above it)."""
+    headings = sections[["file", "line", "section"]].sort_values("line")
+    ordered = findings.reset_index(drop=True).reset_index().sort_values("line")
+    placed = pd.merge_asof(ordered, headings, on="line", by="file", direction="backward")
+    placed["section"] = placed["section"].fillna("(lead)")
+    return placed.sort_values("index").drop(columns="index").reset_index(drop=True)
+
+
+def describe_finding(finding) -> str:
+    """One finding as a sentence that says where the fault is and what it is."""
+    where = f"{finding.file}, section '{finding.section}', line {finding.line}"
+    if finding.check == ARTICLES_ARE_READABLE.name:
+        return f"{where}: {finding.expected}"
+    return f"{where}, column '{finding.column}': {finding.published} (expected {finding.expected})"
+
+
+def refused_files(findings: pd.DataFrame) -> list[str]:
+    """Articles with at least one ERROR finding: they are not published."""
+    errors = findings[findings["severity"] == ERROR]
+    return sorted(errors["file"].dropna().unique())

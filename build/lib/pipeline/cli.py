@@ -1,0 +1,323 @@
+"""The ``elections`` command (``python -m pipeline`` is the same): what ``make`` calls.
+
+``run`` runs the reload job (every asset but the maps) in this process through the
+Dagster instance, so the run shows in the UI, and ends with a short summary; it exits
+non-zero when a step failed or an ERROR check refused an article. ``ui`` is Dagster's
+development server; ``serve`` is the production pair, webserver and daemon.
+
+Each command imports only what it uses: ``elections --help`` starts in a blink, and
+``sql`` or ``export`` never import Dagster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from itertools import zip_longest
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline import settings
+
+if TYPE_CHECKING:
+    import dagster as dg
+
+# The console shows warnings and errors; the full run log is in the Dagster UI.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# How long the webserver and the daemon get to stop before they are killed.
+STOP_SECONDS = 20
+RUN_SETTINGS = [
+    "ELECTIONS_RAW_DIR",
+    "ELECTIONS_WAREHOUSE",
+    "ELECTIONS_REFERENCE_CSV",
+    "DAGSTER_HOME",
+    "ELECTIONS_DAGSTER_PG_URL",
+]
+SERVER_SETTINGS = [
+    *RUN_SETTINGS,
+    "DAGSTER_HOST",
+    "DAGSTER_PORT",
+    "ELECTIONS_SENSOR_INTERVAL",
+    "ELECTIONS_RELOAD_CRON",
+]
+
+
+def shown(path: Path) -> Path:
+    """A path as the user would type it: relative to the current directory when inside it."""
+    return path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+
+
+def warehouse_path() -> Path:
+    return settings.resolve(settings.get("ELECTIONS_WAREHOUSE"))
+
+
+def run(arguments: argparse.Namespace) -> int:
+    """Build the warehouse (job reload_warehouse); print the summary; 0 when every article
+    loaded cleanly."""
+    import dagster as dg
+
+    settings.prepare_dagster_home()
+    from pipeline.definitions import defs
+
+    job = defs.resolve_job_def("reload_warehouse")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+        stats = instance.get_run_stats(result.run_id)
+        seconds = (stats.end_time or 0) - (stats.start_time or 0)
+        print(summarize(result, warehouse_path(), seconds))
+    return 0 if succeeded(result) else 1
+
+
+def succeeded(result: dg.ExecuteInProcessResult) -> bool:
+    """The run finished and no ERROR check failed (a refused article fails the run)."""
+    import dagster as dg
+
+    return result.success and not any(
+        not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+        for e in result.get_asset_check_evaluations()
+    )
+
+
+def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float) -> str:
+    """What a run did, in a dozen lines: the warehouse, rows per table, checks, faults."""
+    import duckdb
+
+    from pipeline.warehouse.build import CONTRACT_VIEWS, TABLES
+
+    lines = []
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.user_failure_data
+        message = error.description if error else event.step_failure_data.error.message
+        lines.append(f"FAILED {event.step_key}: {message}")
+    if warehouse.exists():
+        with duckdb.connect(str(warehouse), read_only=True) as connection:
+            counts = {
+                name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                for name in [*CONTRACT_VIEWS, "quarantine", *TABLES]
+            }
+        lines.append(f"warehouse {shown(warehouse)}: {counts['dim_election']} article(s)")
+        names = list(counts)
+        for left, right in zip_longest(names[::2], names[1::2]):
+            cell = f"  {left:<28}{counts[left]:>9,}"
+            lines.append(cell + (f"    {right:<28}{counts[right]:>9,}" if right else ""))
+    else:
+        lines.append(f"warehouse {shown(warehouse)}: not built")
+    lines.extend(check_lines(result))
+    outcome = "succeeded" if succeeded(result) else "FAILED"
+    lines.append(f"run {result.run_id}: {outcome} in {seconds:.1f} s")
+    return "\n".join(lines)
+
+
+def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The check tally, then each failing check with its first failing cell."""
+    import dagster as dg
+
+    from pipeline.checks.rules import describe_finding
+
+    evaluations = result.get_asset_check_evaluations()
+    failing = [e for e in evaluations if not e.passed]
+    warned = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failing)
+    lines = [
+        f"checks: {len(evaluations) - len(failing)} passed, {warned} warned, "
+        f"{len(failing) - warned} failed"
+    ]
+    try:
+        findings = result.output_for_node("extracted_tables", "quality_findings")
+    except dg.DagsterInvariantViolationError:  # extraction did not run
+        findings = None
+    for evaluation in sorted(failing, key=lambda e: e.severity.value):
+        count = evaluation.metadata.get("failures")
+        cells = f": {count.value} cell(s)" if count else ""
+        lines.append(
+            f"  {evaluation.severity.value} {evaluation.check_name} "
+            f"({evaluation.asset_key.to_user_string()}){cells}"
+        )
+        if findings is not None and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+            for finding in (
+                findings[findings["check"] == evaluation.check_name].head(3).itertuples()
+            ):
+                lines.append(f"    {describe_finding(finding)}")
+    return lines
+
+
+def maps(arguments: argparse.Namespace) -> int:
+    """Draw the county maps of the elections whose article changed (job draw_county_maps)."""
+    import dagster as dg
+
+    settings.prepare_dagster_home()
+    from pipeline.definitions import defs
+
+    job = defs.resolve_job_def("draw_county_maps")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+    for event in result.get_step_failure_events():
+        print(f"FAILED {event.step_key}: {event.step_failure_data.error.message}")
+    for materialization in result.asset_materializations_for_node("county_maps"):
+        meta = materialization.metadata
+        print(
+            f"{meta['folder'].value}: {meta['elections'].value} maps, {meta['drawn'].value} drawn"
+        )
+    return 0 if result.success else 1
+
+
+def sql(arguments: argparse.Namespace) -> int:
+    """An interactive SQL prompt on the warehouse, read-only."""
+    from pipeline.warehouse.prompt import run_prompt
+
+    warehouse = warehouse_path()
+    if not warehouse.exists():
+        print(f"{warehouse} does not exist yet: run `elections run` first", file=sys.stderr)
+        return 1
+    return run_prompt(warehouse)
+
+
+def export(arguments: argparse.Namespace) -> int:
+    """Parquet files of every table and view, and the MEDSL-shaped CSV."""
+    from pipeline.warehouse.export import export_warehouse
+
+    warehouse = warehouse_path()
+    if not warehouse.exists():
+        print(f"{warehouse} does not exist yet: run `elections run` first", file=sys.stderr)
+        return 1
+    folder = warehouse.parent / "export"
+    written = export_warehouse(warehouse, folder)
+    parquet = len(written) - 1
+    print(f"{shown(folder)}: {len(written)} files ({parquet} Parquet, 1 CSV in MEDSL's shape)")
+    return 0
+
+
+def docs(arguments: argparse.Namespace) -> int:
+    """Regenerate the generated parts of a checkout's documentation."""
+    from pipeline.dictionary import render
+
+    readme = arguments.repo / "README.md"
+    if not readme.is_file():
+        print(f"{readme} does not exist: run `elections docs` in a checkout", file=sys.stderr)
+        return 1
+    readme.write_text(render(readme.read_text()))
+    print(f"{shown(readme)}: tables, views and checks regenerated")
+    return 0
+
+
+def ui(arguments: argparse.Namespace) -> int:
+    """Dagster's development server (webserver, daemon and code server in one command).
+
+    It runs inside ``DAGSTER_HOME`` so that Dagster does not mistake the repo's
+    ``dagster.yaml`` (the template copied there) for a misplaced instance config.
+    """
+    home = settings.prepare_dagster_home()
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [
+        str(dagster),
+        "dev",
+        "-h",
+        settings.get("DAGSTER_HOST"),
+        "-p",
+        settings.get("DAGSTER_PORT"),
+        "-m",
+        "pipeline.definitions",
+    ]
+    os.chdir(home)
+    os.execv(command[0], command)
+
+
+def serve(arguments: argparse.Namespace) -> int:
+    """Production mode: ``dagster-webserver`` and ``dagster-daemon`` as two processes on one
+    instance, until either stops or this process gets SIGINT or SIGTERM (then both stop)."""
+    home = settings.prepare_dagster_home()
+    bin_dir = Path(sys.executable).parent
+    target = ["-m", "pipeline.definitions"]
+    commands = {
+        "webserver": [
+            str(bin_dir / "dagster-webserver"),
+            "-h",
+            settings.get("DAGSTER_HOST"),
+            "-p",
+            settings.get("DAGSTER_PORT"),
+            *target,
+        ],
+        "daemon": [str(bin_dir / "dagster-daemon"), "run", *target],
+    }
+    processes = {
+        name: subprocess.Popen(command, cwd=home, start_new_session=True)
+        for name, command in commands.items()
+    }
+    storage = "PostgreSQL" if settings.get("ELECTIONS_DAGSTER_PG_URL") else f"SQLite in {home}"
+    print(
+        f"serving http://{settings.get('DAGSTER_HOST')}:{settings.get('DAGSTER_PORT')} "
+        f"(webserver pid {processes['webserver'].pid}, daemon pid {processes['daemon'].pid}; "
+        f"instance storage: {storage}); Ctrl-C stops both",
+        flush=True,
+    )
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    interrupted = False
+    try:
+        while all(process.poll() is None for process in processes.values()):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for name, process in processes.items():
+            try:
+                process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            print(f"{name} stopped (exit code {process.returncode})", flush=True)
+    return 0 if interrupted else 1
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, list[str]]] = {
+    "run": (run, "build the warehouse from the raw folder", RUN_SETTINGS),
+    "sql": (sql, "a read-only SQL prompt on the warehouse", ["ELECTIONS_WAREHOUSE"]),
+    "export": (
+        export,
+        "Parquet of every table and view, and a MEDSL-shaped CSV, beside the warehouse",
+        ["ELECTIONS_WAREHOUSE"],
+    ),
+    "maps": (maps, "draw the county map of each election (PNG)", RUN_SETTINGS),
+    "docs": (docs, "regenerate the generated parts of the documentation", []),
+    "ui": (ui, "Dagster's development UI, with the sensor and the schedule", SERVER_SETTINGS),
+    "serve": (serve, "production: dagster-webserver and dagster-daemon", SERVER_SETTINGS),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="elections",
+        description="Election articles into a validated DuckDB warehouse, run by Dagster.",
+        epilog="Relative paths are read from the current directory.",
+    )
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (function, summary, names) in COMMANDS.items():
+        command = commands.add_parser(
+            name,
+            help=summary,
+            description=inspect.cleandoc(function.__doc__),
+            epilog=settings.describe(names) if names else None,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        if name == "docs":
+            command.add_argument(
+                "--repo", type=Path, default=Path("."), help="the checkout (default: here)"
+            )
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    function = COMMANDS[arguments.command][0]
+    return function(arguments)

@@ -1,0 +1,234 @@
+"""Dagster assets: thin wrappers that run each stage and describe its output in the UI.
+
+``article_files`` (raw/) → one asset per extracted table, with the data-quality checks
+→ ``warehouse`` (DuckDB).
+
+ERROR checks refuse the *article* that fails them: the warehouse asset leaves its rows
+out (keeping the article's last good version) and the run fails at the end, while the
+other articles publish. Dagster's ``blocking=True`` would instead stop every article
+when one is bad, so it guards only what concerns the whole reload: a raw folder
+without articles never replaces the warehouse.
+"""
+
+import base64
+
+import dagster as dg
+import pandas as pd
+
+from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
+from pipeline.checks.rules import (
+    COUNTIES_MATCH_REFERENCE,
+    ERROR,
+    Rule,
+    all_rules,
+    evaluate,
+    per_article_findings,
+)
+from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
+from pipeline.settings import resolve
+from pipeline.tables.extract import ElectionTables
+from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
+from pipeline.text.article import read_source
+from pipeline.warehouse.maps import draw_election_maps
+from pipeline.warehouse.publish import WarehouseBusy, publish_warehouse
+
+SOURCE_GROUP = "source"
+EXTRACTED_GROUP = "extracted"
+WAREHOUSE_GROUP = "warehouse"
+SHOWN_CELLS = 50
+
+
+def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
+    """Row count, column schema and a preview, for an asset's page in the UI."""
+    schema = dg.TableSchema(
+        columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.dtypes.items()]
+    )
+    preview = frame.drop(columns=["file", "text"], errors="ignore").head(10)
+    return {
+        "dagster/row_count": dg.MetadataValue.int(len(frame)),
+        "dagster/column_schema": dg.MetadataValue.table_schema(schema),
+        "preview": dg.MetadataValue.md(markdown(preview)),
+    }
+
+
+def markdown(frame: pd.DataFrame) -> str:
+    return frame.to_markdown(index=False) if len(frame) else "(no rows)"
+
+
+RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
+    "raw_folder_has_articles",
+    asset="article_files",
+    blocking=True,
+    description="The raw folder holds at least one article file. An empty folder (often an "
+    "unmounted one) would publish an empty warehouse, so it stops the reload instead.",
+)
+
+
+@dg.asset(group_name=SOURCE_GROUP, kinds={"text"}, check_specs=[RAW_FOLDER_HAS_ARTICLES])
+def article_files(context: dg.AssetExecutionContext, article_source: ArticleSource):
+    """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
+    size, and the decoded text or why there is none. Each file is read once, here."""
+    files = pd.DataFrame(
+        [read_source(path) for path in article_source.paths()],
+        columns=["file", "sha256", "bytes", "text", "error", "error_line"],
+    ).astype({"error_line": "Int64"})
+    yield dg.Output(files, metadata=table_metadata(files))
+    yield dg.AssetCheckResult(
+        check_name=RAW_FOLDER_HAS_ARTICLES.name,
+        passed=len(files) > 0,
+        metadata={"articles": dg.MetadataValue.int(len(files))},
+    )
+
+
+def check_spec(rule: Rule) -> dg.AssetCheckSpec:
+    consequence = (
+        "ERROR: an article failing it is refused (not published)."
+        if rule.severity == ERROR
+        else "WARN: reported, nothing is refused."
+    )
+    return dg.AssetCheckSpec(
+        rule.name, asset=rule.table, description=f"{rule.description} {consequence}"
+    )
+
+
+def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCheckResult:
+    """A rule's verdict with the failing cells an analyst needs to see, without the logs."""
+    failing = findings[findings["check"] == rule.name]
+    shown = failing[["file", "section", "line", "column", "published", "expected"]].rename(
+        columns={"line": "row (line)"}
+    )
+    note = f"\n\n… and {len(shown) - SHOWN_CELLS} more" if len(shown) > SHOWN_CELLS else ""
+    return dg.AssetCheckResult(
+        asset_key=rule.table,
+        check_name=rule.name,
+        passed=failing.empty,
+        severity=dg.AssetCheckSeverity(rule.severity),
+        metadata={
+            "failures": dg.MetadataValue.int(len(failing)),
+            "articles": dg.MetadataValue.int(failing["file"].nunique()),
+            "failing cells": dg.MetadataValue.md(markdown(shown.head(SHOWN_CELLS)) + note),
+            **{name: dg.MetadataValue.text(value) for name, value in extra.items()},
+        },
+    )
+
+
+@dg.multi_asset(
+    outs={
+        **{
+            name: dg.AssetOut(
+                description=describe(name), group_name=EXTRACTED_GROUP, kinds={"pandas"}
+            )
+            for name in ASSET_TABLES
+        },
+        "quality_findings": dg.AssetOut(
+            description="Every failing cell of every data-quality rule in this load.",
+            group_name=EXTRACTED_GROUP,
+            kinds={"pandas"},
+        ),
+    },
+    check_specs=[check_spec(rule) for rule in all_rules()],
+)
+def extracted_tables(
+    context: dg.AssetExecutionContext,
+    article_files: pd.DataFrame,
+    reference_returns: ReferenceReturns,
+    warehouse_file: Warehouse,
+):
+    """Parse every new or changed article (the others come from the parse cache), extract
+    its typed tables and run every data-quality rule on the tables of all articles."""
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 100 == 0:
+            context.log.info(f"parsed {done} of {total} new or changed articles")
+
+    cache = ParseCache(resolve(warehouse_file.path))
+    extraction = extract_with_cache(article_files, cache, progress)
+    tables = extraction.tables
+    reused = len(article_files) - extraction.parsed
+    context.log.info(
+        f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
+    )
+    findings = evaluate(
+        tables, extraction.unreadable, reference_returns.read(tables.elections), extraction.known
+    )
+    if extraction.changed:
+        cache.save(tables, per_article_findings(findings))
+    for name in ASSET_TABLES:
+        frame = getattr(tables, name)
+        yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
+    yield dg.Output(findings, output_name="quality_findings", metadata=table_metadata(findings))
+    reference = {
+        COUNTIES_MATCH_REFERENCE.name: {"reference": reference_returns.path or "none given"}
+    }
+    for rule in all_rules():
+        yield check_result(rule, findings, **reference.get(rule.name, {}))
+
+
+@dg.asset(
+    group_name=WAREHOUSE_GROUP,
+    kinds={"duckdb"},
+    ins={name: dg.AssetIn() for name in [*ASSET_TABLES, "quality_findings", "article_files"]},
+)
+def warehouse(
+    context: dg.AssetExecutionContext, warehouse_file: Warehouse, **inputs: pd.DataFrame
+) -> dg.MaterializeResult:
+    """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
+    as a whole on each load. Refused articles keep their last good version."""
+    path = resolve(warehouse_file.path)
+    try:
+        report = publish_warehouse(
+            ElectionTables(
+                **{name: inputs[name] for name in ASSET_TABLES},
+                sections=typed_frame("sections", []),
+            ),
+            inputs["quality_findings"],
+            inputs["article_files"],
+            path,
+            run_id=context.run.run_id,
+        )
+    except WarehouseBusy as error:
+        raise dg.Failure(description=str(error)) from None
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(path.resolve())),
+            "articles": dg.MetadataValue.int(report.counts["dim_election"]),
+            "versions added": dg.MetadataValue.int(report.added),
+            "versions removed": dg.MetadataValue.int(report.removed),
+            "refused": dg.MetadataValue.md(markdown(report.refused)),
+            "load log": dg.MetadataValue.md(markdown(report.load_log)),
+            "rows": dg.MetadataValue.md(
+                markdown(pd.DataFrame(report.counts.items(), columns=["table", "rows"]))
+            ),
+        }
+    )
+
+
+MAPS_SHOWN = 4
+
+
+@dg.asset(
+    group_name="maps",
+    kinds={"python", "png"},
+    deps=[warehouse],
+    automation_condition=dg.AutomationCondition.eager(),
+)
+def county_maps(warehouse_file: Warehouse) -> dg.MaterializeResult:
+    """A choropleth of county margins (Republican minus Democratic) for each election, as
+    PNG files in ``<warehouse>.maps/``; only elections whose article changed are drawn
+    again. Drawn after each reload under `make ui`, or by `make maps`."""
+    path = resolve(warehouse_file.path)
+    folder = path.with_name(path.name + ".maps")
+    maps = draw_election_maps(path, folder, code_fingerprint())
+    images = "\n\n".join(
+        f"**{row.state} {row.year}**\n\n![{row.state} {row.year}](data:image/png;base64,"
+        f"{base64.b64encode((folder / row.file).read_bytes()).decode()})"
+        for row in maps.head(MAPS_SHOWN).itertuples()
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "folder": dg.MetadataValue.path(str(folder.resolve())),
+            "elections": dg.MetadataValue.int(len(maps)),
+            "drawn": dg.MetadataValue.int(int(maps["drawn"].sum())),
+            "maps": dg.MetadataValue.md(images or "(no election in the warehouse)"),
+        }
+    )

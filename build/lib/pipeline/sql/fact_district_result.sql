@@ -1,0 +1,15 @@
+CREATE TABLE fact_district_result (
+    election_id INTEGER NOT NULL,
+    district    INTEGER NOT NULL,
+    candidate   VARCHAR NOT NULL REFERENCES dim_candidate (candidate),
+    pct         DOUBLE,
+    source_line INTEGER NOT NULL,
+    PRIMARY KEY (election_id, district, candidate),
+    FOREIGN KEY (election_id, district) REFERENCES dim_district (election_id, district)
+);
+COMMENT ON TABLE fact_district_result IS 'Share of each candidate in each congressional district (the district table gives percentages only).';
+COMMENT ON COLUMN fact_district_result.election_id IS 'Election (dim_district).';
+COMMENT ON COLUMN fact_district_result.district IS 'District number (dim_district).';
+COMMENT ON COLUMN fact_district_result.candidate IS 'Candidate, matched from the column header (a surname) to the statewide results.';
+COMMENT ON COLUMN fact_district_result.pct IS 'Published percentage; NULL where the cell is empty.';
+COMMENT ON COLUMN fact_district_result.source_line IS 'Line of the article file the district row came from.';

@@ -1,0 +1,12 @@
+CREATE TABLE fact_elector (
+    election_id INTEGER NOT NULL REFERENCES dim_election (election_id),
+    ordinal     INTEGER NOT NULL,
+    elector     VARCHAR NOT NULL,
+    source_line INTEGER NOT NULL,
+    PRIMARY KEY (election_id, ordinal)
+);
+COMMENT ON TABLE fact_elector IS 'Members of the Electoral College from the state, from the numbered list of the Electors section.';
+COMMENT ON COLUMN fact_elector.election_id IS 'Election (dim_election).';
+COMMENT ON COLUMN fact_elector.ordinal IS 'Number of the list item.';
+COMMENT ON COLUMN fact_elector.elector IS 'Elector name as written.';
+COMMENT ON COLUMN fact_elector.source_line IS 'Line of the article file the name came from.';

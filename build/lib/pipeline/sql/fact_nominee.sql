@@ -1,0 +1,24 @@
+CREATE TABLE fact_nominee (
+    election_id     INTEGER NOT NULL REFERENCES dim_election (election_id),
+    ordinal         INTEGER NOT NULL,
+    candidate       VARCHAR NOT NULL REFERENCES dim_candidate (candidate),
+    party           VARCHAR REFERENCES dim_party (party),
+    home_state      VARCHAR,
+    running_mate    VARCHAR,
+    electoral_votes INTEGER,
+    popular_votes   BIGINT,
+    pct             DOUBLE,
+    source_line     INTEGER NOT NULL,
+    PRIMARY KEY (election_id, ordinal)
+);
+COMMENT ON TABLE fact_nominee IS 'Nominees of the article''s infobox (Nominee1, Nominee2, …) with the figures the infobox gives.';
+COMMENT ON COLUMN fact_nominee.election_id IS 'Election (dim_election).';
+COMMENT ON COLUMN fact_nominee.ordinal IS 'Number of the nominee in the infobox keys (1 for Nominee1).';
+COMMENT ON COLUMN fact_nominee.candidate IS 'Candidate (dim_candidate), spelled as in the results table.';
+COMMENT ON COLUMN fact_nominee.party IS 'Party (dim_party).';
+COMMENT ON COLUMN fact_nominee.home_state IS 'Home state of the nominee.';
+COMMENT ON COLUMN fact_nominee.running_mate IS 'Running mate.';
+COMMENT ON COLUMN fact_nominee.electoral_votes IS 'Electoral votes in the infobox; NULL where missing or broken.';
+COMMENT ON COLUMN fact_nominee.popular_votes IS 'Popular votes in the infobox; NULL where missing or broken.';
+COMMENT ON COLUMN fact_nominee.pct IS 'Percentage in the infobox; NULL where missing or broken (''Percentage1: '''').';
+COMMENT ON COLUMN fact_nominee.source_line IS 'Line of the Nominee key in the article file.';

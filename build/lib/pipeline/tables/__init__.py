@@ -1,0 +1,1 @@
+"""Stage 2: document model → typed tables, one pandera model per table."""

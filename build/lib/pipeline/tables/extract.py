@@ -1,0 +1,831 @@
+"""Stage 2: document model → typed tables.
+
+Recognizers find each table by its section heading and its header text (never by its
+position in the file), resolve its header rows and turn its cells into typed values.
+Every row keeps the file and line it came from, so checks downstream can point at the
+exact cell. A cell that cannot be read raises :class:`~pipeline.text.article.ArticleError`
+naming the file, the section, the line and the column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+import pandas as pd
+
+from pipeline.tables.reference import find_state, resolve_counties
+from pipeline.tables.schemas import MODELS, typed_frame
+from pipeline.text.article import (
+    Article,
+    ArticleError,
+    ListItem,
+    Row,
+    Section,
+    Table,
+    parse_article,
+)
+
+DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-"})
+PLAIN_COUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\Z")
+PLAIN_PERCENT = re.compile(r"-?\d+\.\d+%\Z")
+COUNT_PATTERN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$")
+PERCENT_PATTERN = re.compile(r"^(?P<value>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%?$")
+NOTE_PATTERN = re.compile(r"\s*\((?P<note>[^()]*)\)$")
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+
+RESULTS_HEADING = re.compile(r"^(?:results|general election|statewide results?)\b", re.I)
+COUNTY_HEADING = re.compile(
+    r"\bby (?:county|parish|borough|county[- ]equivalent|county and independent city"
+    r"|municipality|census area|city)",
+    re.I,
+)
+# First header cell of a by-county table: County, Parish, Borough, County or city,
+# Borough/Census area, Locality, Jurisdiction… (the table also has a Margin group).
+COUNTY_FIRST_HEADER = re.compile(
+    r"^(?:counties|county|parish|borough|census area|municipality|city|independent city|locality"
+    r"|jurisdiction|county[- ]equivalent|state house district)s?"
+    r"(?:\s*(?:/|or|and)\s*(?:county|parish|borough|census area|independent city|city"
+    r"|equivalent)s?)?$",
+    re.I,
+)
+INFOBOX_TURNOUT = re.compile(r"(?P<pct>[\d.]+)\s*%\s*(?:\((?:of )?(?P<basis>[^)]*)\))?")
+DISTRICT_HEADING = re.compile(r"\bby congressional district\b", re.I)
+ELECTORS_HEADING = re.compile(r"\belectors?\b|\belectoral college\b", re.I)
+PREDICTIONS_HEADING = re.compile(r"\bpredictions?\b", re.I)
+FLIP_HEADING = re.compile(
+    r"^(?:counties|parishes|boroughs) that flipped from (?P<from>.+?) to (?P<to>.+)$", re.I
+)
+FUNDRAISING_HEADING = re.compile(r"\bfund-?raising\b", re.I)
+# "Bush raised $4,026,802." — the only place the article gives these figures.
+RAISED = re.compile(
+    r"(?P<name>[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)*) raised \$(?P<amount>\d{1,3}(?:,\d{3})+|\d+)"
+)
+FLIP_ITEM = re.compile(
+    r"^(?P<county>.+?)(?:\s*\(Largest (?:city|town|community): (?P<city>[^)]*)\))?$", re.I
+)
+TOTAL_LABEL = re.compile(r"^totals?(?: votes?(?: cast)?)?$", re.I)
+TURNOUT_LABEL = re.compile(r"^(?:voter )?turnout\b(?:\s*\((?P<basis>[^)]*)\))?", re.I)
+OTHER_COLUMN = re.compile(r"\b(?:various|others?|write[- ]?ins?|all others)\b", re.I)
+AT_LARGE = re.compile(r"^at[- ]large$", re.I)
+
+CHUNK_ARTICLES = 250
+OTHER_CANDIDATE = "Other"
+OTHER_PARTY = "Other"
+
+
+@dataclass(eq=False)  # compared and hashed by identity: checks memoize per set of tables
+class ElectionTables:
+    """The typed tables of one or many articles, one DataFrame per table.
+
+    Every frame carries ``file`` and ``line`` (where the row stands in its article)
+    and the election's natural key ``year`` + ``state_po``.
+    """
+
+    elections: pd.DataFrame
+    nominees: pd.DataFrame
+    state_results: pd.DataFrame
+    county_results: pd.DataFrame
+    county_summaries: pd.DataFrame
+    county_table_totals: pd.DataFrame
+    district_results: pd.DataFrame
+    district_representatives: pd.DataFrame
+    electors: pd.DataFrame
+    predictions: pd.DataFrame
+    county_flips: pd.DataFrame
+    fundraising: pd.DataFrame
+    sections: pd.DataFrame
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def select(self, files: pd.Series | list[str], keep: bool = True) -> ElectionTables:
+        """The rows of the given article files (``keep=False``: of every other file)."""
+        wanted = set(files)
+        if not wanted and not keep:
+            return self
+        return ElectionTables(
+            **{
+                name: frame[frame["file"].isin(wanted) == keep].reset_index(drop=True)
+                for name, frame in self.frames().items()
+            }
+        )
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in self.names()}
+
+    @classmethod
+    def concat(cls, parts: list[ElectionTables]) -> ElectionTables:
+        """Stack the tables of many articles; an empty list gives empty typed frames."""
+        if not parts:
+            return extract_tables_from_rows({name: [] for name in cls.names()})
+        return cls(
+            **{
+                name: pd.concat([getattr(part, name) for part in parts], ignore_index=True)
+                for name in cls.names()
+            }
+        )
+
+
+def extract_articles(
+    files: pd.DataFrame, progress: Callable[[int, int], None] | None = None
+) -> tuple[ElectionTables, list[ArticleError]]:
+    """Tables of every readable article of ``files`` (see
+    :func:`~pipeline.text.article.read_source`), and the error of each article that could
+    not be read.
+
+    Rows are gathered as dicts and typed once per chunk of articles: a DataFrame per
+    article would cost more than parsing it, and dicts for every article at once would
+    hold several times the memory of the typed frames.
+    """
+    parts, errors = [], []
+    rows: dict[str, list[dict]] = {name: [] for name in MODELS}
+    for number, row in enumerate(files.itertuples(index=False), start=1):
+        try:
+            if pd.notna(row.error):
+                line = None if pd.isna(row.error_line) else int(row.error_line)
+                raise ArticleError(row.file, row.error, line=line)
+            article_rows = _article_rows(parse_article(row.text, row.file, row.sha256))
+        except ArticleError as error:
+            errors.append(error)
+        else:
+            for name, table_rows in article_rows.items():
+                rows[name].extend(table_rows)
+        if number % CHUNK_ARTICLES == 0 or number == len(files):
+            parts.append(extract_tables_from_rows(rows))
+            rows = {name: [] for name in MODELS}
+        if progress:
+            progress(number, len(files))
+    return ElectionTables.concat(parts), errors
+
+
+def extract_tables(article: Article) -> ElectionTables:
+    """All typed tables of one article. Raises ArticleError on an unreadable table."""
+    return extract_tables_from_rows(_article_rows(article))
+
+
+def extract_tables_from_rows(rows: dict[str, list[dict]]) -> ElectionTables:
+    """Typed DataFrames from lists of row dicts, with the columns of
+    :mod:`pipeline.tables.schemas`."""
+    return ElectionTables(**{name: typed_frame(name, rows[name]) for name in MODELS})
+
+
+# --- Cell values --------------------------------------------------------------------
+
+
+def parse_count(text: str) -> int:
+    """``1,455,713`` → 1455713; ``-53,154`` and ``−53,154`` → -53154. Raises ValueError."""
+    if PLAIN_COUNT.match(text):  # the common spelling, without the general clean-up
+        return int(text.replace(",", ""))
+    value = text.translate(DASHES).replace(" ", "")
+    if not COUNT_PATTERN.match(value):
+        raise ValueError(f"'{text}' is not a whole number")
+    return int(value.replace(",", ""))
+
+
+def parse_percent(text: str) -> float:
+    """``53.30%`` → 53.3; ``-16.82%`` → -16.82. Raises ValueError."""
+    if PLAIN_PERCENT.match(text):
+        return float(text[:-1])
+    match = PERCENT_PATTERN.match(text.translate(DASHES).replace(" ", ""))
+    if not match:
+        raise ValueError(f"'{text}' is not a percentage")
+    return float(match["value"])
+
+
+def split_note(name: str) -> tuple[str, str | None]:
+    """``George W. Bush (incumbent)`` → (``George W. Bush``, ``incumbent``)."""
+    match = NOTE_PATTERN.search(name)
+    if not match:
+        return name, None
+    return name[: match.start()].strip(), match["note"].strip()
+
+
+def party_name(text: str) -> str | None:
+    """A party as the warehouse names it: ``Republican Party (United States)`` → ``Republican``."""
+    name = re.sub(r"\s*\((?:United States|US|U\.S\.)\)$", "", text.strip())
+    name = re.sub(r"\s+Party$", "", name, flags=re.I).strip()
+    if re.fullmatch(r"write[- ]?in", name, flags=re.I):
+        return "Write-in"
+    return name or None
+
+
+def surname(name: str) -> str:
+    words = [word for word in name.replace(",", " ").split() if word.lower() not in NAME_SUFFIXES]
+    return words[-1].lower() if words else ""
+
+
+def match_candidate(text: str, candidates: list[str]) -> str | None:
+    """The statewide candidate a header or infobox name refers to.
+
+    ``George W. Bush Republican`` (a by-county column group: name + party),
+    ``Bush`` (a district column) and ``John F. Kerry`` (an infobox spelling) all
+    resolve to the name of the statewide results table, so each candidate is spelled
+    the same in every table.
+    """
+    lowered = text.lower().strip()
+    for candidate in sorted(candidates, key=len, reverse=True):
+        name = candidate.lower()
+        if lowered == name or lowered.startswith(name + " "):
+            return candidate
+    by_surname = [c for c in candidates if surname(c) and surname(c) in lowered.split()]
+    return by_surname[0] if len(by_surname) == 1 else None
+
+
+class _Cells:
+    """Typed reads of one table row, with errors that point at the cell."""
+
+    def __init__(self, article: Article, section: Section, row: Row):
+        self.article, self.section, self.row = article, section, row
+
+    def error(self, message: str):
+        return self.article.error(message, self.section, self.row.line)
+
+    def count(self, text: str, column: str) -> int:
+        try:
+            return parse_count(text)
+        except ValueError as error:
+            raise self.error(f"column '{column}': {error}") from None
+
+    def percent(self, text: str, column: str) -> float:
+        try:
+            return parse_percent(text)
+        except ValueError as error:
+            raise self.error(f"column '{column}': {error}") from None
+
+    def optional_count(self, text: str, column: str) -> int | None:
+        return self.count(text, column) if text else None
+
+    def optional_percent(self, text: str, column: str) -> float | None:
+        return self.percent(text, column) if text else None
+
+
+# --- Finding tables -----------------------------------------------------------------
+
+
+def find_table(
+    article: Article, heading: re.Pattern, is_header: Callable[[Row], bool]
+) -> tuple[Section, Table, int] | None:
+    """The first table with a header row that ``is_header`` accepts, looked for under
+    headings that match ``heading`` first and then anywhere: (section, table, header index).
+    """
+    sections = article.sections()
+    preferred = [s for s in sections if heading.search(s.name)]
+    for section in preferred + [s for s in sections if s not in preferred]:
+        for table in section.tables():
+            for index, row in enumerate(table.rows[:3]):
+                if is_header(row):
+                    return section, table, index
+    return None
+
+
+def _lower_cells(row: Row) -> list[str]:
+    return [cell.lower() for cell in row.cells]
+
+
+def _is_results_header(row: Row) -> bool:
+    cells = _lower_cells(row)
+    return "candidate" in cells and "votes" in cells
+
+
+def _is_county_header(row: Row) -> bool:
+    return bool(row.cells and COUNTY_FIRST_HEADER.match(row.cells[0])) and any(
+        cell.lower() == "margin" for cell in row.cells
+    )
+
+
+def _is_district_header(row: Row) -> bool:
+    return bool(row.cells) and row.cells[0].lower() == "district"
+
+
+def _is_predictions_header(row: Row) -> bool:
+    return bool(row.cells) and row.cells[0].lower() == "source"
+
+
+# --- Recognizers --------------------------------------------------------------------
+
+
+def _article_rows(article: Article) -> dict[str, list[dict]]:
+    state = find_state(article.state)
+    if state is None:
+        raise article.error(f"'{article.state}' in the title is not a US state or DC", line=1)
+    key = {"file": article.file, "year": article.year, "state_po": state.postal_code}
+
+    results, totals = _state_results(article)
+    candidates = [row["candidate"] for row in results]
+    county_rows, summaries, table_totals = _county_results(article, candidates)
+    flips = _county_flips(article)
+    fips = resolve_counties(state.fips, [row["county"] for row in summaries + flips])
+    for row in county_rows + summaries + flips:
+        row["county_fips"] = fips[row["county"]]
+    district_results, representatives = _districts(article, candidates)
+
+    if totals["turnout_pct"] is None:
+        totals.update(_infobox_turnout(article))
+    election = {
+        "line": 1,
+        "state": state.name,
+        "state_fips": state.fips,
+        "sha256": article.sha256,
+        "title": article.title,
+        "election_date": _election_date(article),
+        "previous_year": _infobox_year(article, "Previous Year"),
+        "next_year": _infobox_year(article, "Next Year"),
+        **totals,
+    }
+    tables = {
+        "elections": [election],
+        "nominees": _nominees(article, candidates),
+        "state_results": results,
+        "county_results": county_rows,
+        "county_summaries": summaries,
+        "county_table_totals": table_totals,
+        "district_results": district_results,
+        "district_representatives": representatives,
+        "electors": _electors(article),
+        "predictions": _predictions(article),
+        "county_flips": flips,
+        "fundraising": _fundraising(article, candidates),
+        "sections": [
+            {"line": section.line, "section": section.path} for section in article.sections()
+        ],
+    }
+    return {name: [{**key, **row} for row in rows] for name, rows in tables.items()}
+
+
+def _election_date(article: Article) -> date | None:
+    value = article.infobox.get("Election Date")
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value.text, "%B %d, %Y").date()
+    except ValueError:
+        return None
+
+
+def _infobox_year(article: Article, key: str) -> int | None:
+    value = article.infobox.get(key)
+    return int(value.text) if value and re.fullmatch(r"\d{4}", value.text) else None
+
+
+def _infobox_turnout(article: Article) -> dict:
+    """Turnout from the infobox when the results table has no turnout row:
+    ``66.56% 0.61 pp`` → 66.56; ``70.1% (of registered voters) , 58.6% (…)`` → 70.1."""
+    value = article.infobox.get("Turnout")
+    match = INFOBOX_TURNOUT.search(value.text) if value else None
+    if match is None:
+        return {}
+    try:
+        return {"turnout_pct": parse_percent(match["pct"]), "turnout_basis": match["basis"]}
+    except ValueError:
+        return {}
+
+
+def _infobox_number(article: Article, key: str, parse: Callable[[str], float]):
+    """An infobox figure, or None where the value is missing or broken (``Percentage1: '``)."""
+    value = article.infobox.get(key)
+    if value is None:
+        return None
+    match = re.match(r"^[^\d+\-\u2212]*([+\-\u2212]?[\d,.]+%?)", value.text)
+    if not match:
+        return None
+    try:
+        return parse(match[1])
+    except ValueError:
+        return None
+
+
+def _nominees(article: Article, candidates: list[str]) -> list[dict]:
+    rows = []
+    ordinal = 1
+    while (name := article.infobox.get(f"Nominee{ordinal}")) is not None:
+        written, _ = split_note(name.text)
+        party = article.infobox.get(f"Party{ordinal}")
+        home = article.infobox.get(f"Home State{ordinal}")
+        mate = article.infobox.get(f"Running Mate{ordinal}")
+        rows.append(
+            {
+                "line": name.line,
+                "ordinal": ordinal,
+                "candidate": match_candidate(written, candidates) or written,
+                "party": party_name(party.text) if party else None,
+                "home_state": home.text if home and home.text else None,
+                "running_mate": mate.text if mate and mate.text else None,
+                "electoral_votes": _infobox_number(
+                    article, f"Electoral Vote{ordinal}", parse_count
+                ),
+                "popular_votes": _infobox_number(article, f"Popular Vote{ordinal}", parse_count),
+                "pct": _infobox_number(article, f"Percentage{ordinal}", parse_percent),
+            }
+        )
+        ordinal += 1
+    return rows
+
+
+def _state_results(article: Article) -> tuple[list[dict], dict]:
+    """The statewide results table: candidate rows, and the totals and turnout rows."""
+    found = find_table(article, RESULTS_HEADING, _is_results_header)
+    if found is None:
+        raise article.error("no statewide results table (a table with 'Candidate' and 'Votes')")
+    section, table, header_index = found
+    header = [cell.lower() for cell in table.rows[header_index].cells]
+    while header and not header[-1]:
+        header.pop()
+    numeric = [
+        c
+        for c in header[header.index("candidate") + 1 :]
+        if c in ("votes", "percentage", "%", "electoral votes")
+    ]
+    results: list[dict] = []
+    totals: dict = {
+        "totals_line": None,
+        "total_votes": None,
+        "total_pct": None,
+        "electoral_votes": None,
+        "turnout_pct": None,
+        "turnout_basis": None,
+    }
+    for row in table.rows[header_index + 1 :]:
+        cells = _Cells(article, section, row)
+        filled = row.filled
+        if not filled:
+            continue
+        label = row.cells[0]
+        if TOTAL_LABEL.match(label):
+            values = dict(zip(numeric, filled[1:], strict=False))
+            totals["totals_line"] = row.line
+            totals["total_votes"] = cells.count(values.get("votes", ""), "Votes")
+            totals["total_pct"] = cells.optional_percent(
+                values.get("percentage", values.get("%", "")), "Percentage"
+            )
+            totals["electoral_votes"] = cells.optional_count(
+                values.get("electoral votes", ""), "Electoral votes"
+            )
+        elif turnout := TURNOUT_LABEL.match(label):
+            totals["turnout_pct"] = cells.optional_percent(
+                filled[1] if len(filled) > 1 else "", "Turnout"
+            )
+            totals["turnout_basis"] = turnout["basis"]
+        else:
+            data = row.cells[1:] if label == "" else row.cells
+            if len(data) < len(header):
+                raise cells.error(
+                    f"results row has {len(data)} cells where the header has {len(header)}"
+                )
+            values = dict(zip(header, data, strict=False))
+            name, note = split_note(values["candidate"])
+            if not name:
+                raise cells.error("results row without a candidate name")
+            results.append(
+                {
+                    "line": row.line,
+                    "ballot_order": len(results) + 1,
+                    "candidate": name,
+                    "party": party_name(values.get("party", "")),
+                    "votes": cells.count(values["votes"], "Votes"),
+                    "pct": cells.optional_percent(
+                        values.get("percentage", values.get("%", "")), "Percentage"
+                    ),
+                    "electoral_votes": cells.optional_count(
+                        values.get("electoral votes", ""), "Electoral votes"
+                    ),
+                    "incumbent": bool(note and "incumbent" in note.lower()),
+                }
+            )
+    if not results:
+        raise article.error(
+            "the statewide results table has no candidate rows", section, table.line
+        )
+    if totals["total_votes"] is None:
+        raise article.error(
+            "the statewide results table has no 'Totals' row (is the file cut off?)",
+            section,
+            table.rows[-1].line,
+        )
+    return results, totals
+
+
+@dataclass(frozen=True)
+class _CountyColumn:
+    """One column group of the by-county table, and where its cells stand in a row."""
+
+    label: str
+    kind: str  # "candidate", "margin" or "total"
+    candidate: str | None
+    party: str | None
+    count_index: int
+    percent_index: int | None
+
+
+def _county_columns(
+    article: Article, section: Section, table: Table, header_index: int, candidates: list[str]
+) -> tuple[list[_CountyColumn], int]:
+    """Resolve the two header rows: group names, then the ``#``/``%`` sub-headers."""
+    groups = [cell for cell in table.rows[header_index].cells[1:] if cell]
+    first_data = header_index + 1
+    sub_headers: list[str] = []
+    if first_data < len(table.rows) and table.rows[first_data].cells[0] in ("#", "%"):
+        sub_headers = [cell for cell in table.rows[first_data].cells if cell]
+        first_data += 1
+    columns = []
+    position = 1
+    tokens = iter(sub_headers)
+    pending = next(tokens, None)
+    for label in groups:
+        if TOTAL_LABEL.match(label):
+            kind, candidate, party = "total", None, None
+        elif label.lower() == "margin":
+            kind, candidate, party = "margin", None, None
+        else:
+            kind = "candidate"
+            candidate = match_candidate(label, candidates)
+            if candidate is not None and label.lower().startswith(candidate.lower()):
+                party = party_name(label[len(candidate) :]) or None
+            elif OTHER_COLUMN.search(label):
+                candidate, party = OTHER_CANDIDATE, OTHER_PARTY
+            elif candidate is None:
+                raise article.error(
+                    f"column group '{label}' names no candidate of the statewide results table",
+                    section,
+                    table.rows[header_index].line,
+                )
+            else:
+                party = None
+        # Each group takes a '#' and then a '%' sub-header; groups left without
+        # sub-headers (the flattened 'Total') hold a count only.
+        has_percent = False
+        if sub_headers:
+            if pending == "#":
+                pending = next(tokens, None)
+                if pending == "%":
+                    has_percent = True
+                    pending = next(tokens, None)
+        else:
+            has_percent = kind != "total"
+        columns.append(
+            _CountyColumn(
+                label, kind, candidate, party, position, position + 1 if has_percent else None
+            )
+        )
+        position += 2 if has_percent else 1
+    if (
+        sum(c.kind == "candidate" for c in columns) == 0
+        or sum(c.kind == "total" for c in columns) != 1
+    ):
+        raise article.error(
+            "the by-county header needs candidate column groups and one 'Total' group",
+            section,
+            table.rows[header_index].line,
+        )
+    return columns, first_data
+
+
+def _county_results(
+    article: Article, candidates: list[str]
+) -> tuple[list[dict], list[dict], list[dict]]:
+    found = find_table(article, COUNTY_HEADING, _is_county_header)
+    if found is None:
+        raise article.error("no by-county table (a table whose header has 'County' and 'Margin')")
+    section, table, header_index = found
+    columns, first_data = _county_columns(article, section, table, header_index, candidates)
+    width = 1 + sum(1 if c.percent_index is None else 2 for c in columns)
+    kinds = [column.kind for column in columns]
+    candidate_at = [at for at, kind in enumerate(kinds) if kind == "candidate"]
+    margin_at = kinds.index("margin") if "margin" in kinds else None
+    total_at = kinds.index("total")
+    county_rows: list[dict] = []
+    summaries: list[dict] = []
+    table_totals: list[dict] = []
+    for row in table.rows[first_data:]:
+        if not row.filled:
+            continue
+        cells = _Cells(article, section, row)
+        name = row.cells[0]
+        if table_totals:
+            raise cells.error(f"row '{name}' follows the by-county table's Totals row")
+        # The county name and every count and percentage cell must be filled.
+        if len(row.cells) < width or not all(row.cells[:width]):
+            raise cells.error(
+                f"row '{name}' has {len(row.filled)} filled cells where the header needs {width} "
+                "(a missing cell, or the file is cut off mid-table)"
+            )
+        try:
+            values = [
+                (
+                    parse_count(row.cells[column.count_index]),
+                    None
+                    if column.percent_index is None
+                    else parse_percent(row.cells[column.percent_index]),
+                )
+                for column in columns
+            ]
+        except ValueError:  # read the row again, cell by cell, to name the faulty one
+            for column in columns:
+                cells.count(row.cells[column.count_index], f"{column.label} #")
+                if column.percent_index is not None:
+                    cells.percent(row.cells[column.percent_index], f"{column.label} %")
+            raise
+        if TOTAL_LABEL.match(name):
+            table_totals.extend(
+                {
+                    "line": row.line,
+                    "column": column.candidate or column.kind.capitalize(),
+                    "votes": count,
+                    "pct": percent,
+                }
+                for column, (count, percent) in zip(columns, values, strict=True)
+            )
+            continue
+        if not name:
+            raise cells.error("by-county row without a county name")
+        margin = values[margin_at] if margin_at is not None else (None, None)
+        summaries.append(
+            {
+                "line": row.line,
+                "county": name,
+                "margin_votes": margin[0],
+                "margin_pct": margin[1],
+                "total_votes": values[total_at][0],
+            }
+        )
+        county_rows.extend(
+            {
+                "line": row.line,
+                "county": name,
+                "column_order": order,
+                "candidate": columns[at].candidate,
+                "party": columns[at].party,
+                "votes": values[at][0],
+                "pct": values[at][1],
+            }
+            for order, at in enumerate(candidate_at, start=1)
+        )
+    if not table_totals:
+        last = table.rows[-1].line
+        raise article.error(
+            "the by-county table ends without its 'Totals' row (is the file cut off?)",
+            section,
+            last,
+        )
+    if not summaries:
+        raise article.error("the by-county table has no county rows", section, table.line)
+    return county_rows, summaries, table_totals
+
+
+def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], list[dict]]:
+    """The congressional-district table: percentages per candidate and representatives.
+
+    District numbers are often lost (empty cells): districts are then numbered in
+    order. A row holding only a name continues the district above it (a
+    representative who replaced another during the term).
+    """
+    found = find_table(article, DISTRICT_HEADING, _is_district_header)
+    if found is None:
+        return [], []
+    section, table, header_index = found
+    header = list(table.rows[header_index].cells)
+    candidate_columns = {}
+    representative_index = None
+    for index, label in enumerate(header[1:], start=1):
+        if label.lower().startswith("representative"):
+            representative_index = index
+        elif label:
+            candidate = match_candidate(label, candidates)
+            if candidate is None:  # its percentages would be lost: refuse the table
+                raise article.error(
+                    f"district column '{label}' names no candidate of the statewide results table",
+                    section,
+                    table.rows[header_index].line,
+                )
+            candidate_columns[index] = candidate
+    results: list[dict] = []
+    representatives: list[dict] = []
+    district = 0
+    label = ""
+    for row in table.rows[header_index + 1 :]:
+        cells = _Cells(article, section, row)
+        if not row.filled:
+            continue
+        first, rest = row.cells[0], row.cells[1:]
+        if (
+            first
+            and not any(rest)
+            and district
+            and not AT_LARGE.match(first)
+            and not re.search(r"\d", first)
+        ):
+            ordinal = sum(r["district"] == district for r in representatives) + 1
+            representatives.append(
+                {
+                    "line": row.line,
+                    "district": district,
+                    "ordinal": ordinal,
+                    "representative": first,
+                }
+            )
+            continue
+        if not first:
+            district += 1
+            label = str(district)
+        elif AT_LARGE.match(first):
+            district, label = 1, "At-large"
+        else:
+            number = re.search(r"\d+", first)
+            if number is None:
+                raise cells.error(f"district cell '{first}' is neither a number nor 'At-large'")
+            district, label = int(number[0]), str(int(number[0]))
+        for index, candidate in candidate_columns.items():
+            text = row.cells[index] if index < len(row.cells) else ""
+            results.append(
+                {
+                    "line": row.line,
+                    "district": district,
+                    "district_label": label,
+                    "candidate": candidate,
+                    "pct": cells.optional_percent(text, header[index]),
+                }
+            )
+        if representative_index is not None and representative_index < len(row.cells):
+            name = row.cells[representative_index]
+            if name:
+                representatives.append(
+                    {"line": row.line, "district": district, "ordinal": 1, "representative": name}
+                )
+    return results, representatives
+
+
+def _section_items(article: Article, heading: re.Pattern) -> Iterator[tuple[Section, ListItem]]:
+    for section in article.sections():
+        if heading.search(section.name):
+            for item in section.list_items():
+                yield section, item
+
+
+def _electors(article: Article) -> list[dict]:
+    return [
+        {"line": item.line, "ordinal": item.number, "elector": split_note(item.text)[0]}
+        for _, item in _section_items(article, ELECTORS_HEADING)
+        if item.number is not None
+    ]
+
+
+def _predictions(article: Article) -> list[dict]:
+    found = find_table(article, PREDICTIONS_HEADING, _is_predictions_header)
+    if found is None:
+        return []
+    _, table, header_index = found
+    header = [cell.lower() for cell in table.rows[header_index].cells]
+    rating_index = next(
+        (i for i, cell in enumerate(header) if cell.startswith(("rank", "rating"))), 1
+    )
+    rows = []
+    for row in table.rows[header_index + 1 :]:
+        if not row.cells or not row.cells[0]:
+            continue
+        rating = row.cells[rating_index] if rating_index < len(row.cells) else ""
+        rows.append({"line": row.line, "source": row.cells[0], "rating": rating or None})
+    return rows
+
+
+def _county_flips(article: Article) -> list[dict]:
+    rows = []
+    for section in article.sections():
+        heading = FLIP_HEADING.match(section.name)
+        if not heading:
+            continue
+        for item in section.list_items():
+            if item.number is not None:
+                continue
+            match = FLIP_ITEM.match(item.text)
+            assert match is not None  # the pattern accepts any non-empty text
+            rows.append(
+                {
+                    "line": item.line,
+                    "county": match["county"].strip(),
+                    "from_party": party_name(heading["from"]),
+                    "to_party": party_name(heading["to"]),
+                    "largest_city": (match["city"] or "").strip() or None,
+                }
+            )
+    return rows
+
+
+def _fundraising(article: Article, candidates: list[str]) -> list[dict]:
+    """Money raised per candidate, from sentences of the Fundraising section."""
+    rows = []
+    for section in article.sections():
+        if not FUNDRAISING_HEADING.search(section.name):
+            continue
+        for paragraph in section.paragraphs():
+            for match in RAISED.finditer(paragraph.text):
+                rows.append(
+                    {
+                        "line": paragraph.line,
+                        "candidate": match_candidate(match["name"], candidates) or match["name"],
+                        "raised_usd": parse_count(match["amount"]),
+                    }
+                )
+    return rows

@@ -1,0 +1,1 @@
+"""Stage 1: article text → document model (title, infobox, sections, lists, tables)."""

@@ -1,0 +1,289 @@
+"""Stage 1: article text → document model.
+
+An article file is a plain-text rendering of a Wikipedia page (see
+``docs/article-format.md`` in the repository). This module knows the *layout* only: title,
+infobox, headings, paragraphs, lists and pipe tables, each element remembering the
+line it came from so that every later error can name file, section and line. It knows
+nothing about elections; :mod:`pipeline.tables.extract` gives the elements their meaning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TITLE_PATTERN = re.compile(r"^=\s*(?P<title>[^=].*?)\s*=$")
+HEADING_PATTERN = re.compile(r"^(?P<marks>={2,6})\s*(?P<name>.*?)\s*(?P=marks)$")
+ELECTION_TITLE_PATTERN = re.compile(
+    r"^(?P<year>\d{4}) United States presidential election in (?:the )?(?P<state>.+?)"
+    r"(?:\s*\((?:U\.S\. )?state\))?$"
+)
+INFOBOX_ITEM_PATTERN = re.compile(r"^- (?P<key>[^:]+?):\s?(?P<value>.*)$")
+NUMBERED_ITEM_PATTERN = re.compile(r"^(?P<number>\d+)\.\s+(?P<text>.*)$")
+# Footnote markers of the rendered page: [a], [1], [note 3], [citation needed].
+FOOTNOTE_PATTERN = re.compile(r"\s*\[(?:[a-z]|\d+|note \d+|nb \d+|citation needed)\]", re.I)
+# Spaces the rendering may carry instead of a plain space.
+ODD_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " "})
+
+
+class ArticleError(ValueError):
+    """A fault in an article, located by file, section and line.
+
+    The message is meant for the person who has to fix the file, so it always says
+    where the fault is; callers never need a traceback to find it.
+    """
+
+    def __init__(
+        self, file: str, message: str, section: str | None = None, line: int | None = None
+    ):
+        self.file = file
+        self.section = section
+        self.line = line
+        self.reason = message
+        where = [file]
+        if section:
+            where.append(f"section '{section}'")
+        if line is not None:
+            where.append(f"line {line}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a pipe table: its cells, stripped of padding and footnote markers."""
+
+    line: int
+    cells: tuple[str, ...]
+
+    @property
+    def filled(self) -> tuple[str, ...]:
+        """The non-empty cells, in order (collapsed rows shift their values left)."""
+        return tuple(cell for cell in self.cells if cell)
+
+
+@dataclass(frozen=True)
+class Table:
+    line: int
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class ListItem:
+    line: int
+    text: str
+    number: int | None  # None for a bullet item
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    line: int
+    text: str
+
+
+Block = Table | ListItem | Paragraph
+
+
+@dataclass
+class Section:
+    """A heading and what stands under it; ``children`` are the deeper headings."""
+
+    name: str
+    level: int
+    line: int
+    parent: Section | None = field(default=None, repr=False)
+    blocks: list[Block] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        """``Results > By county``: how error messages name the section."""
+        names = []
+        section: Section | None = self
+        while section is not None and section.level > 1:
+            names.append(section.name)
+            section = section.parent
+        return " > ".join(reversed(names)) or "(lead)"
+
+    def walk(self) -> list[Section]:
+        """This section and every section below it, in file order."""
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+    def tables(self) -> list[Table]:
+        return [block for block in self.blocks if isinstance(block, Table)]
+
+    def list_items(self) -> list[ListItem]:
+        return [block for block in self.blocks if isinstance(block, ListItem)]
+
+    def paragraphs(self) -> list[Paragraph]:
+        return [block for block in self.blocks if isinstance(block, Paragraph)]
+
+
+@dataclass(frozen=True)
+class InfoboxValue:
+    line: int
+    text: str
+
+
+@dataclass
+class Article:
+    """The document model of one article file."""
+
+    file: str
+    sha256: str
+    title: str
+    year: int
+    state: str
+    infobox: dict[str, InfoboxValue]
+    root: Section
+
+    def sections(self) -> list[Section]:
+        return self.root.walk()
+
+    def error(self, message: str, section: Section | str | None = None, line: int | None = None):
+        """An :class:`ArticleError` for this article, ready to raise."""
+        name = section.path if isinstance(section, Section) else section
+        return ArticleError(self.file, message, name, line)
+
+
+def clean_text(text: str) -> str:
+    """Text as a reader sees it: odd spaces made plain, footnote markers dropped."""
+    if not text.isascii():
+        text = text.translate(ODD_SPACES)
+    if "[" in text:
+        text = FOOTNOTE_PATTERN.sub("", text)
+    return " ".join(text.split())
+
+
+def decode_article(data: bytes, file: str) -> str:
+    """Bytes of an article file → text with ``\\n`` line ends and no byte-order mark."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ArticleError(
+            file, f"not UTF-8 text (byte {error.start} cannot be decoded)", line=line
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ArticleError(file, "not a text file (it contains NUL bytes)", line=line)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ArticleError(file, "the file is empty")
+    return text
+
+
+def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
+    """Article text → :class:`Article`. Raises :class:`ArticleError` on a malformed layout.
+
+    ``sha256`` identifies the article version (the hash of the file's bytes); text
+    that did not come from a file is identified by the hash of its UTF-8 encoding.
+    """
+    lines = text.split("\n")
+    title_match = TITLE_PATTERN.match(clean_text(lines[0]))
+    if not title_match:
+        raise ArticleError(file, "the first line must be the title '= TITLE ='", line=1)
+    title = title_match["title"]
+    election = ELECTION_TITLE_PATTERN.match(title)
+    if not election:
+        raise ArticleError(
+            file,
+            f"title '{title}' is not 'YEAR United States presidential election in STATE'",
+            line=1,
+        )
+
+    root = Section(name=title, level=1, line=1)
+    infobox: dict[str, InfoboxValue] = {}
+    section = root
+    index = 1
+    while index < len(lines):
+        number = index + 1
+        raw = lines[index]
+        if raw.lstrip().startswith("|"):
+            index = _read_table(lines, index, section)
+            continue
+        line = clean_text(raw)
+        if not line:
+            index += 1
+        elif line == "Infobox" and section is root and not infobox:
+            index = _read_infobox(lines, index + 1, infobox)
+        elif heading := HEADING_PATTERN.match(line):
+            level = len(heading["marks"])
+            parent = section
+            while parent.level >= level:
+                assert parent.parent is not None  # the root has level 1
+                parent = parent.parent
+            section = Section(name=heading["name"], level=level, line=number, parent=parent)
+            parent.children.append(section)
+            index += 1
+        elif line.startswith("- "):
+            section.blocks.append(ListItem(number, line[2:].strip(), None))
+            index += 1
+        elif numbered := NUMBERED_ITEM_PATTERN.match(line):
+            section.blocks.append(ListItem(number, numbered["text"], int(numbered["number"])))
+            index += 1
+        else:
+            section.blocks.append(Paragraph(number, line))
+            index += 1
+    return Article(
+        file=file,
+        sha256=sha256 or hashlib.sha256(text.encode()).hexdigest(),
+        title=title,
+        year=int(election["year"]),
+        state=election["state"].strip(),
+        infobox=infobox,
+        root=root,
+    )
+
+
+def read_source(path: Path) -> dict:
+    """One article file as the pipeline tracks it: name, version (SHA-256), size, and its
+    text, or why it has none (not UTF-8, empty)."""
+    data = path.read_bytes()
+    source = {
+        "file": path.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "text": None,
+        "error": None,
+        "error_line": None,
+    }
+    try:
+        source["text"] = decode_article(data, path.name)
+    except ArticleError as error:
+        source["error"], source["error_line"] = error.reason, error.line
+    return source
+
+
+def _read_infobox(lines: list[str], index: int, infobox: dict[str, InfoboxValue]) -> int:
+    """Read ``- Key: value`` lines up to the first blank line; return the next line index."""
+    while index < len(lines):
+        line = clean_text(lines[index])
+        item = INFOBOX_ITEM_PATTERN.match(line)
+        if not item:
+            break
+        infobox.setdefault(item["key"].strip(), InfoboxValue(index + 1, item["value"].strip()))
+        index += 1
+    return index
+
+
+def _read_table(lines: list[str], index: int, section: Section) -> int:
+    """Read consecutive ``|`` lines into one :class:`Table`; return the next line index."""
+    start = index + 1
+    rows = []
+    while index < len(lines) and lines[index].lstrip().startswith("|"):
+        rows.append(Row(index + 1, _split_cells(lines[index])))
+        index += 1
+    section.blocks.append(Table(start, tuple(rows)))
+    return index
+
+
+def _split_cells(line: str) -> tuple[str, ...]:
+    body = clean_text(line)[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    return tuple(cell.strip() for cell in body.split("|"))

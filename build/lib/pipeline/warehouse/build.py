@@ -1,0 +1,518 @@
+"""Stage 4: typed tables → the DuckDB warehouse analysts query.
+
+The schema lives in ``sql/``, one file per table or view. :func:`build_warehouse` brings
+a warehouse file up to date with a load: it removes the article versions the load no
+longer publishes, adds the new ones, and appends the load's data-quality results and
+log. The file it works on is never the live one (see :mod:`pipeline.warehouse.publish`).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipeline.cache import code_fingerprint
+from pipeline.checks.rules import (
+    ARTICLES_ARE_READABLE,
+    ERROR,
+    all_rules,
+    describe_finding,
+    evaluate,
+    refused_files,
+)
+from pipeline.settings import SQL_DIR
+from pipeline.tables.extract import ElectionTables, extract_articles
+from pipeline.tables.reference import all_states, county_fips_changes, county_units
+
+# Creation order: every table after the tables it references, views last.
+TABLES = [
+    "build_info",
+    "article_versions",
+    "dim_state",
+    "dim_county",
+    "dim_county_fips_change",
+    "dim_election",
+    "dim_party",
+    "dim_candidate",
+    "dim_district",
+    "fact_state_result",
+    "fact_nominee",
+    "fact_county_summary",
+    "fact_county_result",
+    "fact_district_result",
+    "fact_district_representative",
+    "fact_elector",
+    "fact_prediction",
+    "fact_county_flip",
+    "fact_fundraising",
+    "dq_check_results",
+    "load_log",
+]
+# The analyst views of the public contract: names and leading columns never change.
+CONTRACT_VIEWS = [
+    "state_results",
+    "county_results",
+    "district_results",
+    "district_representatives",
+    "electors",
+    "predictions",
+    "county_flips",
+]
+VIEWS = [
+    *CONTRACT_VIEWS,
+    "county_margins",
+    "county_swing",
+    "state_summary",
+    "medsl_county_returns",
+    "data_quality",
+    "quarantine",
+]
+# Tables keyed by election, children first: the order to delete an election's rows in.
+ELECTION_TABLES = [
+    name
+    for name in reversed(TABLES)
+    if name.startswith("fact_") or name in ("dim_district", "dim_election")
+]
+HISTORY_TABLES = ["dq_check_results", "load_log"]
+
+STATES = all_states()
+POSTAL_CODES = pd.Index([state.postal_code for state in STATES])
+STATE_FIPS = np.array([state.fips for state in STATES], dtype=object)
+
+
+def state_fips(postal_codes: pd.Series) -> np.ndarray:
+    """State FIPS codes of postal codes (a vectorized lookup)."""
+    return STATE_FIPS[POSTAL_CODES.get_indexer(postal_codes)]
+
+
+def election_ids(frame: pd.DataFrame) -> np.ndarray:
+    """Stable election key from the natural key: year * 100 + state FIPS (200429)."""
+    return frame["year"].to_numpy("int64") * 100 + state_fips(frame["state_po"]).astype("int64")
+
+
+def reference_frames() -> dict[str, pd.DataFrame]:
+    """The reference tables: states, county-equivalents and county code changes."""
+    units = {}
+    for unit in county_units():  # one row per code of the 50 states and DC, current name first
+        if unit.state_fips in STATE_FIPS and (unit.fips not in units or unit.current):
+            units[unit.fips] = unit
+    return {
+        "dim_state": pd.DataFrame(
+            [(s.fips, s.name, s.postal_code) for s in STATES],
+            columns=["state_fips", "state", "state_po"],
+        ),
+        "dim_county": pd.DataFrame(
+            [(u.fips, u.state_fips, u.name, u.is_city, u.current) for u in units.values()],
+            columns=["county_fips", "state_fips", "name", "is_city", "current"],
+        ),
+        "dim_county_fips_change": pd.DataFrame(county_fips_changes())
+        .drop(columns="is_city")
+        .astype({"year": "int64"}),
+    }
+
+
+def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
+    """The rows the given articles add to each table of ``sql/``, from their typed tables
+    (the parties and candidates they name included; the reference tables excluded)."""
+
+    def keyed(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        out = frame[[c for c in columns if c in frame]]  # copy-on-write: no data copied
+        out.insert(0, "election_id", election_ids(frame))
+        if "source_line" in columns:
+            out["source_line"] = frame["line"].to_numpy()
+        return out[["election_id", *columns]]
+
+    parties = pd.concat(
+        [
+            tables.state_results["party"],
+            tables.nominees["party"],
+            tables.county_results["party"],
+            tables.county_flips["from_party"],
+            tables.county_flips["to_party"],
+        ]
+    ).dropna()
+    candidates = pd.concat(
+        [
+            tables.state_results["candidate"],
+            tables.nominees["candidate"],
+            tables.county_results["candidate"],
+            tables.district_results["candidate"],
+            tables.fundraising["candidate"],
+        ]
+    ).dropna()
+    districts = pd.concat(
+        [
+            tables.district_results[["year", "state_po", "district", "district_label"]],
+            tables.district_representatives[["year", "state_po", "district"]].assign(
+                district_label=tables.district_representatives["district"].astype("str")
+            ),
+        ]
+    ).drop_duplicates(["year", "state_po", "district"])
+    elections = tables.elections
+    return {
+        "dim_election": elections.assign(
+            election_id=election_ids(elections),
+            source_file=elections["file"],
+            source_sha256=elections["sha256"],
+        )[
+            [
+                "election_id",
+                "year",
+                "state_fips",
+                "title",
+                "election_date",
+                "electoral_votes",
+                "total_votes",
+                "total_pct",
+                "turnout_pct",
+                "turnout_basis",
+                "previous_year",
+                "next_year",
+                "source_file",
+                "source_sha256",
+            ]
+        ],
+        "dim_party": pd.DataFrame({"party": pd.Series(sorted(parties.unique()), dtype="str")}),
+        "dim_candidate": pd.DataFrame(
+            {"candidate": pd.Series(sorted(candidates.unique()), dtype="str")}
+        ),
+        "dim_district": keyed(districts, "district", "district_label"),
+        "fact_state_result": keyed(
+            tables.state_results,
+            "candidate",
+            "party",
+            "ballot_order",
+            "votes",
+            "pct",
+            "electoral_votes",
+            "incumbent",
+            "source_line",
+        ),
+        "fact_nominee": keyed(
+            tables.nominees,
+            "ordinal",
+            "candidate",
+            "party",
+            "home_state",
+            "running_mate",
+            "electoral_votes",
+            "popular_votes",
+            "pct",
+            "source_line",
+        ),
+        "fact_county_summary": keyed(
+            tables.county_summaries.assign(
+                state_fips=state_fips(tables.county_summaries["state_po"])
+            ),
+            "state_fips",
+            "county",
+            "county_fips",
+            "margin_votes",
+            "margin_pct",
+            "total_votes",
+            "source_line",
+        ),
+        "fact_county_result": keyed(
+            tables.county_results,
+            "county",
+            "candidate",
+            "party",
+            "column_order",
+            "votes",
+            "pct",
+            "source_line",
+        ),
+        "fact_district_result": keyed(
+            tables.district_results, "district", "candidate", "pct", "source_line"
+        ),
+        "fact_district_representative": keyed(
+            tables.district_representatives,
+            "district",
+            "ordinal",
+            "representative",
+            "source_line",
+        ),
+        "fact_elector": keyed(tables.electors, "ordinal", "elector", "source_line"),
+        "fact_prediction": keyed(tables.predictions, "source", "rating", "source_line"),
+        "fact_county_flip": keyed(
+            tables.county_flips, "county", "from_party", "to_party", "largest_city", "source_line"
+        ),
+        "fact_fundraising": keyed(tables.fundraising, "candidate", "raised_usd", "source_line"),
+    }
+
+
+def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """Run the DDL of ``sql/``: tables in dependency order, then the analyst views."""
+    for name in TABLES + VIEWS:
+        connection.execute((SQL_DIR / f"{name}.sql").read_text())
+
+
+@dataclass
+class BuildReport:
+    """What a load published: rows per table, and what it did with each file."""
+
+    counts: dict[str, int]
+    load_log: pd.DataFrame  # file, sha256, status, published_sha256, reason
+    added: int  # article versions added to the file
+    removed: int  # article versions removed from it
+
+    @property
+    def refused(self) -> pd.DataFrame:
+        return self.load_log[self.load_log["status"].isin(["kept_previous", "refused"])]
+
+
+# One row per article and check of this run, with the article's failing cells.
+QUALITY_ROWS = """
+INSERT INTO dq_check_results
+SELECT $run_id, $loaded_at, e.article, e.check_name, e.asset, e.severity,
+       count(f."check") = 0, count(f."check"),
+       coalesce(
+           list({'section': f.section, 'line': f.line, 'column': f."column",
+                 'published': f.published, 'expected': f.expected} ORDER BY f.line)
+               FILTER (WHERE f."check" IS NOT NULL)[1:100],
+           [])
+FROM evaluations e
+LEFT JOIN findings f ON f.file = e.article AND f."check" = e.check_name
+GROUP BY ALL
+"""
+PUBLISHED_VERSIONS = """
+SELECT v.sha256, v.file, v.bytes, e.election_id
+FROM {db}.article_versions v JOIN {db}.dim_election e ON e.source_sha256 = v.sha256
+"""
+
+
+def built_by_this_code(path: Path) -> bool:
+    """Whether the warehouse file at ``path`` was built by the running code (same SQL,
+    same extraction), so a load may update a copy of it instead of starting afresh."""
+    try:
+        with duckdb.connect(str(path), read_only=True) as connection:
+            row = connection.execute("SELECT code_sha256 FROM build_info").fetchone()
+    except duckdb.Error:
+        return False
+    return row is not None and row[0] == code_fingerprint()
+
+
+def build_warehouse(
+    tables: ElectionTables,
+    findings: pd.DataFrame,
+    files: pd.DataFrame,
+    path: Path,
+    previous: Path | None,
+    run_id: str,
+) -> BuildReport:
+    """Bring the warehouse file ``path`` up to date with a load.
+
+    ``path`` is either a copy of the live warehouse built by this code, or a new file
+    (then the schema is created, and the history and the last good versions of refused
+    articles are taken from ``previous``, the live warehouse, if there is one).
+
+    The file publishes the current version of every article without an ERROR finding
+    and, for a refused article, the version it published before (if that still passes
+    every rule). Versions it holds that are no longer published are deleted, missing
+    ones inserted: a reload after one changed article touches one election.
+    """
+    refused = refused_files(findings)
+    accepted = tables.select(refused, keep=False)
+    loaded_at = datetime.now(UTC)
+    with duckdb.connect(str(path)) as connection:
+        fresh = not _has_table(connection, "main", "build_info")
+        if fresh:
+            create_schema(connection)
+        attached = fresh and previous is not None and previous.exists()
+        if attached:
+            connection.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
+        held = _published_versions(connection, "main")
+        before = _published_versions(connection, "previous") if attached else held
+        kept_versions = before[before["file"].isin(refused)]
+        target = pd.concat(
+            [accepted.elections[["file", "sha256"]], kept_versions[["file", "sha256"]]]
+        )
+        stale = held.merge(target, on=["file", "sha256"], how="left", indicator=True)
+        stale = stale[stale["_merge"] == "left_only"]
+        new_accepted = accepted.select(
+            accepted.elections["file"][~accepted.elections["sha256"].isin(held["sha256"])]
+        )
+        kept_new = _with_text(
+            connection, "previous", kept_versions[~kept_versions["sha256"].isin(held["sha256"])]
+        )
+        kept = _passing(kept_new)
+        additions = ElectionTables.concat([new_accepted, kept])
+        versions = pd.concat(
+            [
+                files[files["sha256"].isin(new_accepted.elections["sha256"])],
+                kept_new[kept_new["sha256"].isin(kept.elections["sha256"])],
+            ]
+        )[["sha256", "file", "bytes", "text"]]
+
+        if len(stale):
+            _delete_versions(connection, stale)
+        frames = {"article_versions": versions, **election_frames(additions)}
+        if fresh:
+            frames |= reference_frames()
+            frames["build_info"] = pd.DataFrame(
+                {"code_sha256": [code_fingerprint()], "built_at": [loaded_at]}
+            )
+        remaining = held[~held["sha256"].isin(stale["sha256"])]
+        published = pd.concat([remaining[["file", "sha256"]], versions[["file", "sha256"]]])
+        log = _load_log(findings, files, refused, published, before)
+        frames["load_log"] = log.assign(run_id=run_id, loaded_at=loaded_at)
+        connection.execute("BEGIN TRANSACTION")
+        for name in TABLES:
+            if name in ("dim_party", "dim_candidate"):
+                _insert_missing(connection, name, frames[name])
+            elif name in frames:
+                frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
+                connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
+        evaluations = _evaluations(tables, files)  # noqa: F841 (read by QUALITY_ROWS)
+        connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
+        if attached:
+            for name in HISTORY_TABLES:
+                if _has_table(connection, "previous", name):
+                    connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM previous.{name}")
+        connection.execute("COMMIT")
+        if attached:
+            connection.execute("DETACH previous")
+        connection.execute("CHECKPOINT")
+        counts = {
+            name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in TABLES
+        }
+    return BuildReport(counts, log, added=len(versions), removed=len(stale))
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
+    """Whether ``database`` (``main``: the file the connection opened) has ``table``."""
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = "
+            "CASE WHEN ? = 'main' THEN current_database() ELSE ? END",
+            [table, database, database],
+        ).fetchone()[0]
+    )
+
+
+def _delete_versions(connection: duckdb.DuckDBPyConnection, stale: pd.DataFrame) -> None:
+    """Delete the rows of the given article versions (sha256, election_id) and the names
+    only they used. DuckDB checks a foreign key against committed rows: children first,
+    one table per transaction."""
+    for name in ELECTION_TABLES:
+        connection.execute(
+            f"DELETE FROM {name} WHERE election_id IN (SELECT unnest($ids::INTEGER[]))",
+            {"ids": stale["election_id"].tolist()},
+        )
+    connection.execute(
+        "DELETE FROM article_versions WHERE sha256 IN (SELECT unnest($shas::VARCHAR[]))",
+        {"shas": stale["sha256"].tolist()},
+    )
+    _remove_unused_names(connection)
+
+
+def _published_versions(connection: duckdb.DuckDBPyConnection, database: str) -> pd.DataFrame:
+    """The article versions a warehouse publishes, with their text and election."""
+    if not _has_table(connection, database, "article_versions"):
+        return pd.DataFrame({"sha256": [], "file": [], "bytes": [], "election_id": []}).astype(
+            {"sha256": "str", "file": "str", "bytes": "int64", "election_id": "int64"}
+        )
+    return connection.execute(PUBLISHED_VERSIONS.format(db=database)).df()
+
+
+def _with_text(
+    connection: duckdb.DuckDBPyConnection, database: str, versions: pd.DataFrame
+) -> pd.DataFrame:
+    """``versions`` with the text of each (read only for the few versions that need it)."""
+    if versions.empty:
+        return versions.assign(text=pd.Series(dtype="str"))
+    texts = connection.execute(
+        f"SELECT sha256, text FROM {database}.article_versions "
+        "WHERE sha256 IN (SELECT unnest($shas::VARCHAR[]))",
+        {"shas": versions["sha256"].tolist()},
+    ).df()
+    return versions.merge(texts, on="sha256")
+
+
+def _passing(versions: pd.DataFrame) -> ElectionTables:
+    """Tables of the given article versions that pass every ERROR rule today."""
+    if versions.empty:
+        return ElectionTables.concat([])
+    sources = versions.assign(error=None, error_line=None)
+    tables, unreadable = extract_articles(sources)
+    refused = refused_files(evaluate(tables, unreadable))
+    return tables.select(refused, keep=False)
+
+
+def _insert_missing(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert the names of ``frame`` (one column, the table's key) that ``table`` lacks."""
+    column = frame.columns[0]
+    connection.execute(
+        f"INSERT INTO {table} SELECT DISTINCT {column} FROM frame "
+        f"WHERE {column} NOT IN (SELECT {column} FROM {table})"
+    )
+
+
+def _remove_unused_names(connection: duckdb.DuckDBPyConnection) -> None:
+    """Drop parties and candidates no published row names any more."""
+    connection.execute(
+        """
+        DELETE FROM dim_party WHERE party NOT IN (
+            SELECT party FROM fact_state_result WHERE party IS NOT NULL
+            UNION SELECT party FROM fact_nominee WHERE party IS NOT NULL
+            UNION SELECT party FROM fact_county_result WHERE party IS NOT NULL
+            UNION SELECT from_party FROM fact_county_flip
+            UNION SELECT to_party FROM fact_county_flip)
+        """
+    )
+    connection.execute(
+        """
+        DELETE FROM dim_candidate WHERE candidate NOT IN (
+            SELECT candidate FROM fact_state_result
+            UNION SELECT candidate FROM fact_nominee
+            UNION SELECT candidate FROM fact_county_result
+            UNION SELECT candidate FROM fact_district_result
+            UNION SELECT candidate FROM fact_fundraising)
+        """
+    )
+
+
+def _evaluations(tables: ElectionTables, files: pd.DataFrame) -> pd.DataFrame:
+    """Every (article, check) pair this run evaluated: readability for every file, the
+    other rules for every article that could be read."""
+    rules = pd.DataFrame(
+        [(rule.name, rule.table, rule.severity) for rule in all_rules()],
+        columns=["check_name", "asset", "severity"],
+    )
+    readable = rules["check_name"] == ARTICLES_ARE_READABLE.name
+    return pd.concat(
+        [
+            files[["file"]].merge(rules[readable], how="cross"),
+            tables.elections[["file"]].merge(rules[~readable], how="cross"),
+        ],
+        ignore_index=True,
+    ).rename(columns={"file": "article"})
+
+
+def _load_log(
+    findings: pd.DataFrame,
+    files: pd.DataFrame,
+    refused: list[str],
+    published: pd.DataFrame,
+    previous_versions: pd.DataFrame,
+) -> pd.DataFrame:
+    """What this load does with each file: published, kept_previous, refused or removed.
+    ``published``: file and sha256 of every version the warehouse publishes after it."""
+    published_sha = published.set_index("file")["sha256"]
+    errors = findings[findings["severity"] == ERROR].drop_duplicates("file")
+    first_error = {row.file: f"{row.check}: {describe_finding(row)}" for row in errors.itertuples()}
+    rows = []
+    for file, sha256 in zip(files["file"], files["sha256"], strict=True):
+        kept = published_sha.get(file)
+        if file not in refused:
+            rows.append((file, sha256, "published", kept, None))
+        else:
+            status = "kept_previous" if kept is not None else "refused"
+            rows.append((file, sha256, status, kept, first_error[file]))
+    for file in sorted(set(previous_versions["file"]) - set(files["file"])):
+        rows.append((file, None, "removed", None, None))
+    return pd.DataFrame(rows, columns=["file", "sha256", "status", "published_sha256", "reason"])
