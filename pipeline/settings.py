@@ -83,6 +83,11 @@ def apply() -> None:
     for setting in SETTINGS.values():
         value = get(setting.name)
         os.environ[setting.name] = str(resolve(value)) if setting.is_path and value else value
+    # SQLAlchemy reads a bare postgresql:// as psycopg 3; dagster-postgres speaks psycopg2.
+    url = os.environ["ELECTIONS_DAGSTER_PG_URL"]
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            os.environ["ELECTIONS_DAGSTER_PG_URL"] = "postgresql+psycopg2://" + url[len(scheme) :]
 
 
 def describe(names: list[str]) -> str:

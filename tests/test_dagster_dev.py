@@ -2,26 +2,20 @@
 reloads when an article appears, the schedule fires, the maps follow; the asset graph and
 the checks of county_results show in headless Chromium and through the GraphQL API."""
 
-import json
 import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.conftest import PROJECT, SEED, SEED_NAME
+from tests.servers import finished_runs, free_port, graphql, wait_for
 
-RUNS = """
-{ runsOrError { ... on Runs { results { runId status jobName tags { key value } } } } }
-"""
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing that reaches the network: this machine has none but loopback.
 CHROMIUM_FLAGS = [
@@ -34,35 +28,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = PROJECT / "warehouse" / "screenshots"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def graphql(url: str, query: str) -> dict:
-    request = urllib.request.Request(
-        f"{url}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())["data"]
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            found = condition()
-        except OSError:
-            found = None
-        if found:
-            return found
-        time.sleep(1)
-    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 @pytest.fixture(scope="session")
@@ -125,15 +90,6 @@ def latest_materialization(url: str, asset: str) -> dict | None:
     )
     found = graphql(url, query)["assetNodeOrError"]["assetMaterializations"]
     return found[0] if found else None
-
-
-def finished_runs(url: str, tag: str) -> list[dict]:
-    runs = graphql(url, RUNS)["runsOrError"]["results"]
-    return [
-        run
-        for run in runs
-        if any(t["key"] == tag for t in run["tags"]) and run["status"] in ("SUCCESS", "FAILURE")
-    ]
 
 
 def test_sensor_and_schedule_fire_under_dagster_dev(dagster_dev):
