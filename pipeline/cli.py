@@ -194,14 +194,15 @@ def export(arguments: argparse.Namespace) -> int:
 
 def docs(arguments: argparse.Namespace) -> int:
     """Regenerate the generated parts of a checkout's documentation."""
-    from pipeline.dictionary import render
+    from pipeline.dictionary import GENERATED, render
 
-    readme = arguments.repo / "README.md"
-    if not readme.is_file():
-        print(f"{readme} does not exist: run `elections docs` in a checkout", file=sys.stderr)
-        return 1
-    readme.write_text(render(readme.read_text()))
-    print(f"{shown(readme)}: tables, views and checks regenerated")
+    for name, sections in GENERATED.items():
+        path = arguments.repo / name
+        if not path.is_file():
+            print(f"{path} does not exist: run `elections docs` in a checkout", file=sys.stderr)
+            return 1
+        path.write_text(render(path.read_text(), sections))
+        print(f"{shown(path)}: {', '.join(sections)} regenerated")
     return 0
 
 

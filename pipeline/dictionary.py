@@ -1,8 +1,8 @@
-"""The data dictionary: README sections generated from the warehouse's own comments and
-from the check rules' docstrings, so the documentation cannot drift from the code.
+"""Generated documentation: the data dictionary from the warehouse's own comments and the
+check list from the rules' docstrings, so the documentation cannot drift from the code.
 
-``make docs`` rewrites the parts of README.md between ``<!-- BEGIN name -->`` and
-``<!-- END name -->``; a test fails when they are out of date.
+``make docs`` rewrites the parts of the files of :data:`GENERATED` between
+``<!-- BEGIN name -->`` and ``<!-- END name -->``; a test fails when they are out of date.
 """
 
 import re
@@ -66,11 +66,19 @@ def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split())
 
 
-def render(readme: str) -> str:
-    """README text with every generated section rewritten."""
-    for name, generate in SECTIONS.items():
+# Where each generated section lives, relative to the repository root.
+GENERATED = {
+    "docs/data-dictionary.md": ["tables-and-views"],
+    "docs/data-quality.md": ["data-quality-checks"],
+}
+
+
+def render(text: str, names: list[str]) -> str:
+    """``text`` with the generated sections ``names`` rewritten."""
+    for name in names:
+        generate = SECTIONS[name]
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", flags=re.S)
-        if not pattern.search(readme):
-            raise ValueError(f"README.md has no '<!-- BEGIN {name} -->' section")
-        readme = pattern.sub(lambda match, g=generate: match[1] + g() + match[2], readme)
-    return readme
+        if not pattern.search(text):
+            raise ValueError(f"no '<!-- BEGIN {name} -->' section")
+        text = pattern.sub(lambda match, g=generate: match[1] + g() + match[2], text)
+    return text
