@@ -194,14 +194,14 @@ def export(arguments: argparse.Namespace) -> int:
 
 def docs(arguments: argparse.Namespace) -> int:
     """Regenerate the generated parts of a checkout's documentation."""
-    from pipeline.dictionary import GENERATED, render
+    from pipeline.documentation import GENERATED, render
 
     for name, sections in GENERATED.items():
         path = arguments.repo / name
         if not path.is_file():
             print(f"{path} does not exist: run `elections docs` in a checkout", file=sys.stderr)
             return 1
-        path.write_text(render(path.read_text(), sections))
+        path.write_text(render(path.read_text(), sections, arguments.repo))
         print(f"{shown(path)}: {', '.join(sections)} regenerated")
     return 0
 
