@@ -60,6 +60,14 @@ def warehouse_path() -> Path:
 def run(arguments: argparse.Namespace) -> int:
     """Build the warehouse (job reload_warehouse); print the summary; 0 when every article
     loaded cleanly."""
+    raw = settings.resolve(settings.get("ELECTIONS_RAW_DIR"))
+    if not raw.is_dir():
+        print(
+            f"raw folder {raw} does not exist: put article files (*.txt) there, "
+            "or set ELECTIONS_RAW_DIR",
+            file=sys.stderr,
+        )
+        return 1
     import dagster as dg
 
     settings.prepare_dagster_home()
@@ -231,7 +239,13 @@ def ui(arguments: argparse.Namespace) -> int:
 def serve(arguments: argparse.Namespace) -> int:
     """Production mode: ``dagster-webserver`` and ``dagster-daemon`` as two processes on one
     instance, until either stops or this process gets SIGINT or SIGTERM (then both stop)."""
+    import dagster as dg
+
     home = settings.prepare_dagster_home()
+    # Create the instance's storage here, once: on a new DAGSTER_HOME the webserver and the
+    # daemon would otherwise both create the same tables at once, and one of them fail.
+    with dg.DagsterInstance.get():
+        pass
     bin_dir = Path(sys.executable).parent
     target = ["-m", "pipeline.definitions"]
     commands = {
