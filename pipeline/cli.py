@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import logging
 import os
 import signal
 import subprocess
@@ -214,26 +215,36 @@ def docs(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def ui(arguments: argparse.Namespace) -> int:
-    """Dagster's development server (webserver, daemon and code server in one command).
+class TemplateWarningFilter(logging.Filter):
+    """Drops dagster dev's warning about a ``dagster.yaml`` in the folder it runs in.
 
-    It runs inside ``DAGSTER_HOME`` so that Dagster does not mistake the repo's
-    ``dagster.yaml`` (the template copied there) for a misplaced instance config.
+    ``dg dev`` runs in the project root, where the repository keeps ``dagster.yaml`` as the
+    template of the instance configuration; the CLI writes it into ``DAGSTER_HOME``, so
+    the warning's "will not be used" is not true here.
     """
-    home = settings.prepare_dagster_home()
-    dagster = Path(sys.executable).with_name("dagster")
-    command = [
-        str(dagster),
-        "dev",
-        "-h",
-        settings.get("DAGSTER_HOST"),
-        "-p",
-        settings.get("DAGSTER_PORT"),
-        "-m",
-        "pipeline.definitions",
-    ]
-    os.chdir(home)
-    os.execv(command[0], command)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will not be used to configure Dagster" not in record.getMessage()
+
+
+def ui(arguments: argparse.Namespace) -> int:
+    """Dagster's development server, ``dg dev`` (webserver, daemon and code server in one
+    command), for the checkout's project, or for the installed package elsewhere."""
+    from dagster_dg_cli.cli import ENV_PREFIX, cli
+
+    settings.prepare_dagster_home()
+    pyproject = settings.PACKAGE.parent / "pyproject.toml"  # in a checkout, the project's
+    in_checkout = pyproject.is_file() and "[tool.dg]" in pyproject.read_text()
+    if in_checkout:
+        target = ["--target-path", str(pyproject.parent)]
+    else:
+        target = ["-m", "pipeline.definitions"]
+    logging.getLogger("dagster").addFilter(TemplateWarningFilter())
+    # dg stops on SIGTERM as it does on SIGINT: a shell that started it in the background
+    # set SIGINT to ignored, which would make it ignore SIGTERM too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    host, port = settings.get("DAGSTER_HOST"), settings.get("DAGSTER_PORT")
+    return cli(["dev", "-h", host, "-p", port, *target], "dg", auto_envvar_prefix=ENV_PREFIX)
 
 
 def serve(arguments: argparse.Namespace) -> int:
