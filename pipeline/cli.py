@@ -73,9 +73,10 @@ def run(arguments: argparse.Namespace) -> int:
 
     settings.prepare_dagster_home()
     from pipeline.definitions import defs
+    from pipeline.progress import TerminalProgress
 
     job = defs.resolve_job_def("reload_warehouse")
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.get() as instance, TerminalProgress().shown():
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
         stats = instance.get_run_stats(result.run_id)
         seconds = (stats.end_time or 0) - (stats.start_time or 0)

@@ -102,13 +102,16 @@ def edit(text: str, line_start: str, old: str, new: str) -> str:
 
 
 def materialize_all(
-    raw_dir: Path, warehouse: Path, reference: Path | None = None
+    raw_dir: Path,
+    warehouse: Path,
+    reference: Path | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Run the reload (every asset and check but the maps) in process against a raw
     folder and a warehouse file (and a reference county-returns file)."""
     return dg.materialize(
         [asset for asset in defs.assets if asset is not county_maps],  # as reload_warehouse
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         resources={
             "article_source": ArticleSource(raw_dir=str(raw_dir)),

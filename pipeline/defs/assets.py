@@ -15,6 +15,7 @@ import base64
 import dagster as dg
 import pandas as pd
 
+from pipeline import progress
 from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
 from pipeline.checks.rules import (
     COUNTIES_MATCH_REFERENCE,
@@ -55,6 +56,11 @@ def markdown(frame: pd.DataFrame) -> str:
     return frame.to_markdown(index=False) if len(frame) else "(no rows)"
 
 
+def more(rows: int) -> str:
+    """The note under a table cut at :data:`SHOWN_CELLS` rows (the warehouse has them all)."""
+    return f"\n\n… and {rows - SHOWN_CELLS} more in the warehouse" if rows > SHOWN_CELLS else ""
+
+
 RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
     "raw_folder_has_articles",
     asset="article_files",
@@ -68,10 +74,12 @@ RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
 def article_files(context: dg.AssetExecutionContext, article_source: ArticleSource):
     """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
     size, and the decoded text or why there is none. Each file is read once, here."""
+    paths = article_source.paths()
     files = pd.DataFrame(
-        [read_source(path) for path in article_source.paths()],
+        [read_source(path) for path in paths],
         columns=["file", "sha256", "bytes", "text", "error", "error_line"],
     ).astype({"error_line": "Int64"})
+    progress.report("read", len(paths), len(paths), "files")
     yield dg.Output(files, metadata=table_metadata(files))
     yield dg.AssetCheckResult(
         check_name=RAW_FOLDER_HAS_ARTICLES.name,
@@ -97,7 +105,7 @@ def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCh
     shown = failing[["file", "section", "line", "column", "published", "expected"]].rename(
         columns={"line": "row (line)"}
     )
-    note = f"\n\n… and {len(shown) - SHOWN_CELLS} more" if len(shown) > SHOWN_CELLS else ""
+    note = more(len(shown))
     return dg.AssetCheckResult(
         asset_key=rule.table,
         check_name=rule.name,
@@ -137,20 +145,21 @@ def extracted_tables(
     """Parse every new or changed article (the others come from the parse cache), extract
     its typed tables and run every data-quality rule on the tables of all articles."""
 
-    def progress(done: int, total: int) -> None:
-        if done == total or done % 100 == 0:
-            context.log.info(f"parsed {done} of {total} new or changed articles")
-
     cache = ParseCache(resolve(warehouse_file.path))
-    extraction = extract_with_cache(article_files, cache, progress)
-    tables = extraction.tables
-    reused = len(article_files) - extraction.parsed
-    context.log.info(
-        f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
-    )
-    findings = evaluate(
-        tables, extraction.unreadable, reference_returns.read(tables.elections), extraction.known
-    )
+    with progress.listening(progress.Throttled(context.log.info)):
+        extraction = extract_with_cache(article_files, cache)
+        tables = extraction.tables
+        reused = len(article_files) - extraction.parsed
+        context.log.info(
+            f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
+        )
+        progress.report("checks")
+        findings = evaluate(
+            tables,
+            extraction.unreadable,
+            reference_returns.read(tables.elections),
+            extraction.known,
+        )
     if extraction.changed:
         cache.save(tables, per_article_findings(findings))
     for name in ASSET_TABLES:
@@ -175,27 +184,31 @@ def warehouse(
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
     as a whole on each load. Refused articles keep their last good version."""
     path = resolve(warehouse_file.path)
+    tables = ElectionTables(
+        **{name: inputs[name] for name in ASSET_TABLES}, sections=typed_frame("sections", [])
+    )
     try:
-        report = publish_warehouse(
-            ElectionTables(
-                **{name: inputs[name] for name in ASSET_TABLES},
-                sections=typed_frame("sections", []),
-            ),
-            inputs["quality_findings"],
-            inputs["article_files"],
-            path,
-            run_id=context.run.run_id,
-        )
+        with progress.listening(progress.Throttled(context.log.info)):
+            report = publish_warehouse(
+                tables,
+                inputs["quality_findings"],
+                inputs["article_files"],
+                path,
+                run_id=context.run.run_id,
+            )
     except WarehouseBusy as error:
         raise dg.Failure(description=str(error)) from None
+    refused = report.refused
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path.resolve())),
             "articles": dg.MetadataValue.int(report.counts["dim_election"]),
             "versions added": dg.MetadataValue.int(report.added),
             "versions removed": dg.MetadataValue.int(report.removed),
-            "refused": dg.MetadataValue.md(markdown(report.refused)),
-            "load log": dg.MetadataValue.md(markdown(report.load_log)),
+            "refused": dg.MetadataValue.int(len(refused)),
+            "refused articles": dg.MetadataValue.md(
+                markdown(refused.head(SHOWN_CELLS)) + more(len(refused))
+            ),
             "rows": dg.MetadataValue.md(
                 markdown(pd.DataFrame(report.counts.items(), columns=["table", "rows"]))
             ),

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from pipeline import progress
 from pipeline.tables.reference import find_state, resolve_counties
 from pipeline.tables.schemas import MODELS, typed_frame
 from pipeline.text.article import (
@@ -130,9 +131,7 @@ class ElectionTables:
         )
 
 
-def extract_articles(
-    files: pd.DataFrame, progress: Callable[[int, int], None] | None = None
-) -> tuple[ElectionTables, list[ArticleError]]:
+def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables of every readable article of ``files`` (see
     :func:`~pipeline.text.article.read_source`), and the error of each article that could
     not be read.
@@ -157,8 +156,7 @@ def extract_articles(
         if number % CHUNK_ARTICLES == 0 or number == len(files):
             parts.append(extract_tables_from_rows(rows))
             rows = {name: [] for name in MODELS}
-        if progress:
-            progress(number, len(files))
+        progress.report("parse", number, len(files))
     return ElectionTables.concat(parts), errors
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline import progress
 from pipeline.tables.extract import ElectionTables
 from pipeline.warehouse.build import BuildReport, build_warehouse, built_by_this_code
 
@@ -49,11 +50,14 @@ def publish_warehouse(
         try:
             # A write-ahead log beside the live file holds changes of a writer that died:
             # the file alone is then not the whole warehouse, so build afresh.
+            progress.report("load")
             if live.exists() and not wal.exists() and built_by_this_code(live):
                 shutil.copyfile(live, staging)
             report = build_warehouse(tables, findings, files, staging, live, run_id)
+            progress.report("verify")
             verify_warehouse(staging, report.counts)
             refuse_if_written(live)
+            progress.report("swap")
             os.replace(staging, live)
             wal.unlink(missing_ok=True)  # belonged to the replaced file
         finally:
