@@ -30,7 +30,10 @@ defs = dg.Definitions(
     schedules=[nightly_reload],
     resources={
         "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),
-        "warehouse_file": Warehouse(path=dg.EnvVar("ELECTIONS_WAREHOUSE")),
+        "warehouse_file": Warehouse(
+            path=dg.EnvVar("ELECTIONS_WAREHOUSE"),
+            history_loads=dg.EnvVar.int("ELECTIONS_HISTORY_LOADS"),
+        ),
         "reference_returns": ReferenceReturns(path=dg.EnvVar("ELECTIONS_REFERENCE_CSV")),
         "io_manager": ArrowFrames(),
     },

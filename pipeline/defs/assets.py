@@ -25,6 +25,7 @@ from pipeline.checks.rules import (
     evaluate,
     per_article_findings,
 )
+from pipeline.defs.history import prune_runs
 from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
 from pipeline.settings import resolve
 from pipeline.tables.extract import ElectionTables
@@ -195,9 +196,12 @@ def warehouse(
                 inputs["article_files"],
                 path,
                 run_id=context.run.run_id,
+                history_loads=warehouse_file.history_loads,
             )
     except WarehouseBusy as error:
         raise dg.Failure(description=str(error)) from None
+    # This run is one of the loads the history keeps.
+    pruned = prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)
     refused = report.refused
     return dg.MaterializeResult(
         metadata={
@@ -205,6 +209,7 @@ def warehouse(
             "articles": dg.MetadataValue.int(report.counts["dim_election"]),
             "versions added": dg.MetadataValue.int(report.added),
             "versions removed": dg.MetadataValue.int(report.removed),
+            "old runs deleted": dg.MetadataValue.int(pruned),
             "refused": dg.MetadataValue.int(len(refused)),
             "refused articles": dg.MetadataValue.md(
                 markdown(refused.head(SHOWN_CELLS)) + more(len(refused))
@@ -225,13 +230,16 @@ MAPS_SHOWN = 4
     deps=[warehouse],
     automation_condition=dg.AutomationCondition.eager(),
 )
-def county_maps(warehouse_file: Warehouse) -> dg.MaterializeResult:
+def county_maps(
+    context: dg.AssetExecutionContext, warehouse_file: Warehouse
+) -> dg.MaterializeResult:
     """A choropleth of county margins (Republican minus Democratic) for each election, as
     PNG files in ``<warehouse>.maps/``; only elections whose article changed are drawn
     again. Drawn after each reload under `make ui`, or by `make maps`."""
     path = resolve(warehouse_file.path)
     folder = path.with_name(path.name + ".maps")
     maps = draw_election_maps(path, folder, code_fingerprint())
+    prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)
     images = "\n\n".join(
         f"**{row.state} {row.year}**\n\n![{row.state} {row.year}](data:image/png;base64,"
         f"{base64.b64encode((folder / row.file).read_bytes()).decode()})"

@@ -11,6 +11,7 @@ import dagster as dg
 import pandas as pd
 from pyarrow import feather
 
+from pipeline import settings
 from pipeline.settings import resolve
 from pipeline.tables.reference import read_county_returns
 
@@ -49,9 +50,11 @@ class ReferenceReturns(dg.ConfigurableResource):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB file analysts query (``ELECTIONS_WAREHOUSE``)."""
+    """The DuckDB file analysts query (``ELECTIONS_WAREHOUSE``), and how many loads of
+    history it and the Dagster instance keep (``ELECTIONS_HISTORY_LOADS``)."""
 
     path: str
+    history_loads: int = int(settings.SETTINGS["ELECTIONS_HISTORY_LOADS"].default)
 
 
 class ArrowFrames(dg.ConfigurableIOManager):

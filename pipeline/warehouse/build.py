@@ -278,6 +278,11 @@ FROM evaluations e
 LEFT JOIN findings f ON f.file = e.article AND f."check" = e.check_name
 GROUP BY ALL
 """
+# History stays bounded: the rows of the latest ``loads`` loads are kept.
+KEEP_LOADS = """
+DELETE FROM {table} WHERE run_id NOT IN (
+    SELECT run_id FROM load_log GROUP BY run_id ORDER BY max(loaded_at) DESC LIMIT $loads)
+"""
 PUBLISHED_VERSIONS = """
 SELECT v.sha256, v.file, v.bytes, e.election_id
 FROM {db}.article_versions v JOIN {db}.dim_election e ON e.source_sha256 = v.sha256
@@ -302,6 +307,7 @@ def build_warehouse(
     path: Path,
     previous: Path | None,
     run_id: str,
+    history_loads: int,
 ) -> BuildReport:
     """Bring the warehouse file ``path`` up to date with a load.
 
@@ -372,6 +378,8 @@ def build_warehouse(
             for name in HISTORY_TABLES:
                 if _has_table(connection, "previous", name):
                     connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM previous.{name}")
+        for name in HISTORY_TABLES:  # load_log last: it names the loads to keep
+            connection.execute(KEEP_LOADS.format(table=name), {"loads": history_loads})
         connection.execute("COMMIT")
         if attached:
             connection.execute("DETACH previous")

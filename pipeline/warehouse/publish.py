@@ -38,6 +38,7 @@ def publish_warehouse(
     files: pd.DataFrame,
     live: Path,
     run_id: str,
+    history_loads: int,
 ) -> BuildReport:
     """Bring a staging copy of ``live`` up to date with the load, verify it, and rename
     it over ``live`` (see :func:`~pipeline.warehouse.build.build_warehouse`)."""
@@ -53,7 +54,7 @@ def publish_warehouse(
             progress.report("load")
             if live.exists() and not wal.exists() and built_by_this_code(live):
                 shutil.copyfile(live, staging)
-            report = build_warehouse(tables, findings, files, staging, live, run_id)
+            report = build_warehouse(tables, findings, files, staging, live, run_id, history_loads)
             progress.report("verify")
             verify_warehouse(staging, report.counts)
             refuse_if_written(live)
