@@ -5,7 +5,13 @@ import dagster as dg
 import pyarrow as pa
 
 from pipeline import settings
-from pipeline.defs.assets import article_files, county_maps, extracted_tables, warehouse
+from pipeline.defs.assets import (
+    article_files,
+    county_maps,
+    data_quality_report,
+    extracted_tables,
+    warehouse,
+)
 from pipeline.defs.automation import (
     draw_county_maps,
     maps_after_reload,
@@ -24,7 +30,7 @@ settings.apply()
 pa.set_memory_pool(pa.system_memory_pool())
 
 defs = dg.Definitions(
-    assets=[article_files, extracted_tables, warehouse, county_maps],
+    assets=[article_files, extracted_tables, warehouse, data_quality_report, county_maps],
     jobs=[reload_warehouse, draw_county_maps],
     sensors=[raw_folder_sensor, maps_after_reload],
     schedules=[nightly_reload],

@@ -197,7 +197,7 @@ def dismiss_welcome(page) -> None:
         skip.first.click()
 
 
-def test_asset_graph_and_checks_tab_in_chromium(dagster_dev, browser):
+def test_asset_graph_checks_tab_and_quality_report_in_chromium(dagster_dev, browser):
     seed_loaded(dagster_dev)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -214,12 +214,22 @@ def test_asset_graph_and_checks_tab_in_chromium(dagster_dev, browser):
     )
     dismiss_welcome(page)
     text = page.inner_text("body")
-    page.get_by_text("Failed", exact=True).first.click()  # the warning's failing cells
-    page.get_by_text("[Show Markdown]").first.wait_for(timeout=30_000)
-    page.screenshot(path=SCREENSHOTS / "county_results_checks.png", full_page=True)
     for name, (status, _) in EXPECTED_CHECKS.items():
         shown = "Failed" if status == "FAILED" else "Succeeded"
         assert re.search(rf"{name}\s+{shown}", text), f"{name} is not shown as {shown}"
+    page.get_by_text("Failed", exact=True).first.click(timeout=60_000)  # the warning
+    # its failing cells, drawn as a table with a schema (not markdown behind a button)
+    page.get_by_text("Show schema").first.wait_for(timeout=30_000)
+    page.get_by_text("row (line)").first.wait_for(timeout=30_000)
+    page.screenshot(path=SCREENSHOTS / "county_results_checks.png", full_page=True)
+
+    page.goto(f"{dagster_dev['url']}/assets/data_quality_report", wait_until="networkidle")
+    dismiss_welcome(page)
+    for shown in ("checks × articles", "changes since the load before", "refused articles"):
+        page.get_by_text(shown, exact=True).first.wait_for(timeout=30_000)
+    page.get_by_text("county_percentages_rounding_drift").first.wait_for(timeout=30_000)
+    assert "Show Markdown" not in page.inner_text("body")
+    page.screenshot(path=SCREENSHOTS / "data_quality_report.png", full_page=True)
     page.close()
-    for shot in ("asset_graph.png", "county_results_checks.png"):
+    for shot in ("asset_graph.png", "county_results_checks.png", "data_quality_report.png"):
         assert (SCREENSHOTS / shot).read_bytes().startswith(b"\x89PNG")

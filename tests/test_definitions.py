@@ -44,6 +44,7 @@ def test_the_code_location_holds_the_reload_and_its_automation():
         "county_results",
         "county_summaries",
         "county_table_totals",
+        "data_quality_report",
         "district_representatives",
         "district_results",
         "elections",

@@ -13,6 +13,7 @@ without articles never replaces the warehouse.
 import base64
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 
 from pipeline import progress
@@ -33,6 +34,7 @@ from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
 from pipeline.text.article import read_source
 from pipeline.warehouse.maps import draw_election_maps
 from pipeline.warehouse.publish import WarehouseBusy, publish_warehouse
+from pipeline.warehouse.quality import quality_report
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
@@ -45,21 +47,40 @@ def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
     schema = dg.TableSchema(
         columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.dtypes.items()]
     )
-    preview = frame.drop(columns=["file", "text"], errors="ignore").head(10)
     return {
         "dagster/row_count": dg.MetadataValue.int(len(frame)),
         "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-        "preview": dg.MetadataValue.md(markdown(preview)),
+        "preview": table(frame.drop(columns=["file", "text"], errors="ignore"), rows=10),
     }
 
 
-def markdown(frame: pd.DataFrame) -> str:
-    return frame.to_markdown(index=False) if len(frame) else "(no rows)"
+def table(frame: pd.DataFrame, rows: int = SHOWN_CELLS) -> dg.MetadataValue:
+    """The first ``rows`` rows of ``frame`` as a table the UI draws, with its schema (the
+    warehouse has every row; metadata stays small, whatever the corpus)."""
+    shown = frame.head(rows).astype(object).where(frame.head(rows).notna(), None)
+    kinds = {"b": "bool", "i": "int", "u": "int", "f": "float"}
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(str(name), kinds.get(dtype.kind, "string"))
+            for name, dtype in frame.dtypes.items()
+        ]
+    )
+    records = [
+        dg.TableRecord({str(k): _plain(v) for k, v in row.items()})
+        for row in shown.to_dict("records")
+    ]
+    return dg.MetadataValue.table(records=records, schema=schema)
 
 
-def more(rows: int) -> str:
-    """The note under a table cut at :data:`SHOWN_CELLS` rows (the warehouse has them all)."""
-    return f"\n\n… and {rows - SHOWN_CELLS} more in the warehouse" if rows > SHOWN_CELLS else ""
+def _plain(value: object) -> str | int | float | bool | None:
+    """A cell as the UI's table takes it: numpy numbers as Python ones, the rest as text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
 
 
 RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
@@ -106,7 +127,6 @@ def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCh
     shown = failing[["file", "section", "line", "column", "published", "expected"]].rename(
         columns={"line": "row (line)"}
     )
-    note = more(len(shown))
     return dg.AssetCheckResult(
         asset_key=rule.table,
         check_name=rule.name,
@@ -115,7 +135,7 @@ def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCh
         metadata={
             "failures": dg.MetadataValue.int(len(failing)),
             "articles": dg.MetadataValue.int(failing["file"].nunique()),
-            "failing cells": dg.MetadataValue.md(markdown(shown.head(SHOWN_CELLS)) + note),
+            "failing cells": table(shown),
             **{name: dg.MetadataValue.text(value) for name, value in extra.items()},
         },
     )
@@ -211,12 +231,33 @@ def warehouse(
             "versions removed": dg.MetadataValue.int(report.removed),
             "old runs deleted": dg.MetadataValue.int(pruned),
             "refused": dg.MetadataValue.int(len(refused)),
-            "refused articles": dg.MetadataValue.md(
-                markdown(refused.head(SHOWN_CELLS)) + more(len(refused))
+            "refused articles": table(refused),
+            "rows": table(pd.DataFrame(report.counts.items(), columns=["table", "rows"]), 100),
+        }
+    )
+
+
+@dg.asset(group_name=WAREHOUSE_GROUP, kinds={"duckdb"}, deps=[warehouse])
+def data_quality_report(warehouse_file: Warehouse) -> dg.MaterializeResult:
+    """One page on the quality of the latest load, rebuilt with it: every check over every
+    article, what changed since the load before (new failures, fixed ones), and the
+    articles refused with the version each one keeps. The tables show their first rows;
+    the views ``data_quality``, ``data_quality_changes`` and ``quarantine`` hold them all."""
+    report = quality_report(resolve(warehouse_file.path))
+    checks, changes, refused = report["checks"], report["changes"], report["refused"]
+    failed = checks[~checks["passed"]]
+    return dg.MaterializeResult(
+        metadata={
+            "summary": dg.MetadataValue.text(
+                f"{len(checks)} checks over {checks['articles_checked'].max()} articles: "
+                f"{len(failed)} failing ({(failed['severity'] == 'ERROR').sum()} ERROR); "
+                f"{(changes['change'] == 'new failure').sum()} new failures and "
+                f"{(changes['change'] == 'fixed').sum()} fixed since the load before; "
+                f"{len(refused)} articles refused"
             ),
-            "rows": dg.MetadataValue.md(
-                markdown(pd.DataFrame(report.counts.items(), columns=["table", "rows"]))
-            ),
+            "checks × articles": table(checks, rows=100),
+            "changes since the load before": table(changes),
+            "refused articles": table(refused),
         }
     )
 

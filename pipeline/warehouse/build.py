@@ -68,6 +68,7 @@ VIEWS = [
     "state_summary",
     "medsl_county_returns",
     "data_quality",
+    "data_quality_changes",
     "quarantine",
 ]
 # Tables keyed by election, children first: the order to delete an election's rows in.
