@@ -3,16 +3,17 @@ faithless and unpledged electors, a legislature's choice, wards and state house 
 three major candidates, renamed and vanished counties. Every figure asserted is the
 fixture's own."""
 
+from hashlib import sha256
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from benchmarks.corpus import Candidate, ElectionSpec, render_article
+from benchmarks.corpus import Candidate, ElectionSpec, render_article, synthetic_spec
 from pipeline.checks.rules import ERROR, INFO, WARN, evaluate, refused_files
 from pipeline.tables.extract import extract_articles
-from pipeline.tables.reference import Resolution, resolve_counties
+from pipeline.tables.reference import Resolution, all_states, resolve_counties
 from pipeline.text.article import read_source
 from pipeline.warehouse.maps import MARGINS
 from tests.conftest import FIXTURES, SEED, edit, findings_of, materialize_all
@@ -472,3 +473,64 @@ def test_swing_and_maps_join_through_current_fips(variants_warehouse):
     # Bedford and Bedford City are one shape today: (10,980 + 1,390 - 5,120 - 1,010) / 18,700
     bedford = virginia[virginia["county_fips"] == "51019"]["margin_pct"].tolist()
     assert bedford == [33.37]
+
+
+# --- The benchmark corpus --------------------------------------------------------------------
+
+
+def corpus_article(state_po: str, year: int, seed: int = 2004) -> tuple[str, str]:
+    """The corpus article of a state and year (benchmarks.corpus numbers them so)."""
+    states = [state.postal_code for state in all_states()]
+    index = (year - 1788) // 4 * len(states) + states.index(state_po)
+    spec = synthetic_spec(index, seed)
+    return f"{year}_{state_po}.txt".replace(state_po, spec.state.replace(" ", "_")), render_article(
+        spec
+    )
+
+
+def test_benchmark_corpus_holds_every_variant_and_passes_every_error_check():
+    articles = dict(
+        corpus_article(state_po, year)
+        for state_po, year in [
+            ("ME", 2016),  # split electoral votes
+            ("DC", 2016),  # wards
+            ("AK", 2016),  # state house districts
+            ("NV", 1964),  # Ormsby County
+            ("FL", 1992),  # Dade County
+            ("VA", 1988),  # Bedford, Clifton Forge, South Boston cities
+            ("KS", 1888),  # Garfield County, never a FIPS code
+            ("CT", 1864),  # a legislature's choice (its index is divisible by 5)
+        ]
+    )
+    sources = pd.DataFrame(
+        [
+            {"file": name, "sha256": sha256(text.encode()).hexdigest(), "bytes": len(text)}
+            | {"text": text}
+            | {"error": None, "error_line": None}
+            for name, text in articles.items()
+        ]
+    )
+    tables, unreadable = extract_articles(sources)
+    assert unreadable == []
+    findings = evaluate(tables)
+    assert findings[findings["severity"] == ERROR].empty
+    units = tables.county_summaries.groupby("state_po")["unit_type"].agg(set).to_dict()
+    assert (units["DC"], units["AK"]) == ({"ward"}, {"state house district"})
+    assert "historical" in units["KS"]
+    fips = tables.county_summaries.set_index(["state_po", "county"])
+    assert fips.loc[("NV", "Ormsby"), ["county_fips", "current_fips"]].tolist() == [
+        "32025",
+        "32510",
+    ]
+    assert fips.loc[("FL", "Dade"), ["county_fips", "current_fips"]].tolist() == ["12025", "12086"]
+    assert fips.loc[("VA", "Bedford City"), ["county_fips", "current_fips"]].tolist() == [
+        "51515",
+        "51019",
+    ]
+    maine = tables.state_results[tables.state_results["state_po"] == "ME"]
+    district_electors = tables.district_results["electoral_votes"].sum()
+    assert maine["electoral_votes"].sum() == district_electors + 2
+    assert sorted(maine["electoral_votes"])[-2:][0] > 0  # both major candidates won electors
+    connecticut = tables.elections[tables.elections["state_po"] == "CT"].iloc[0]
+    assert pd.isna(connecticut["total_votes"]) and connecticut["legislative_votes"] > 0
+    assert tables.county_summaries[tables.county_summaries["state_po"] == "CT"].empty
