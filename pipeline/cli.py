@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import logging
 import os
 import signal
 import subprocess
@@ -60,6 +61,14 @@ def warehouse_path() -> Path:
 def run(arguments: argparse.Namespace) -> int:
     """Build the warehouse (job reload_warehouse); print the summary; 0 when every article
     loaded cleanly."""
+    raw = settings.resolve(settings.get("ELECTIONS_RAW_DIR"))
+    if not raw.is_dir():
+        print(
+            f"raw folder {raw} does not exist: put article files (*.txt) there, "
+            "or set ELECTIONS_RAW_DIR",
+            file=sys.stderr,
+        )
+        return 1
     import dagster as dg
 
     settings.prepare_dagster_home()
@@ -194,44 +203,60 @@ def export(arguments: argparse.Namespace) -> int:
 
 def docs(arguments: argparse.Namespace) -> int:
     """Regenerate the generated parts of a checkout's documentation."""
-    from pipeline.dictionary import GENERATED, render
+    from pipeline.documentation import GENERATED, render
 
     for name, sections in GENERATED.items():
         path = arguments.repo / name
         if not path.is_file():
             print(f"{path} does not exist: run `elections docs` in a checkout", file=sys.stderr)
             return 1
-        path.write_text(render(path.read_text(), sections))
+        path.write_text(render(path.read_text(), sections, arguments.repo))
         print(f"{shown(path)}: {', '.join(sections)} regenerated")
     return 0
 
 
-def ui(arguments: argparse.Namespace) -> int:
-    """Dagster's development server (webserver, daemon and code server in one command).
+class TemplateWarningFilter(logging.Filter):
+    """Drops dagster dev's warning about a ``dagster.yaml`` in the folder it runs in.
 
-    It runs inside ``DAGSTER_HOME`` so that Dagster does not mistake the repo's
-    ``dagster.yaml`` (the template copied there) for a misplaced instance config.
+    ``dg dev`` runs in the project root, where the repository keeps ``dagster.yaml`` as the
+    template of the instance configuration; the CLI writes it into ``DAGSTER_HOME``, so
+    the warning's "will not be used" is not true here.
     """
-    home = settings.prepare_dagster_home()
-    dagster = Path(sys.executable).with_name("dagster")
-    command = [
-        str(dagster),
-        "dev",
-        "-h",
-        settings.get("DAGSTER_HOST"),
-        "-p",
-        settings.get("DAGSTER_PORT"),
-        "-m",
-        "pipeline.definitions",
-    ]
-    os.chdir(home)
-    os.execv(command[0], command)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will not be used to configure Dagster" not in record.getMessage()
+
+
+def ui(arguments: argparse.Namespace) -> int:
+    """Dagster's development server, ``dg dev`` (webserver, daemon and code server in one
+    command), for the checkout's project, or for the installed package elsewhere."""
+    from dagster_dg_cli.cli import ENV_PREFIX, cli
+
+    settings.prepare_dagster_home()
+    pyproject = settings.PACKAGE.parent / "pyproject.toml"  # in a checkout, the project's
+    in_checkout = pyproject.is_file() and "[tool.dg]" in pyproject.read_text()
+    if in_checkout:
+        target = ["--target-path", str(pyproject.parent)]
+    else:
+        target = ["-m", "pipeline.definitions"]
+    logging.getLogger("dagster").addFilter(TemplateWarningFilter())
+    # dg stops on SIGTERM as it does on SIGINT: a shell that started it in the background
+    # set SIGINT to ignored, which would make it ignore SIGTERM too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    host, port = settings.get("DAGSTER_HOST"), settings.get("DAGSTER_PORT")
+    return cli(["dev", "-h", host, "-p", port, *target], "dg", auto_envvar_prefix=ENV_PREFIX)
 
 
 def serve(arguments: argparse.Namespace) -> int:
     """Production mode: ``dagster-webserver`` and ``dagster-daemon`` as two processes on one
     instance, until either stops or this process gets SIGINT or SIGTERM (then both stop)."""
+    import dagster as dg
+
     home = settings.prepare_dagster_home()
+    # Create the instance's storage here, once: on a new DAGSTER_HOME the webserver and the
+    # daemon would otherwise both create the same tables at once, and one of them fail.
+    with dg.DagsterInstance.get():
+        pass
     bin_dir = Path(sys.executable).parent
     target = ["-m", "pipeline.definitions"]
     commands = {

@@ -1,6 +1,8 @@
 """Shared fixtures: the seed article (from raw/), its tables, and a warehouse built from it."""
 
 import hashlib
+import shutil
+import subprocess
 from pathlib import Path
 
 import dagster as dg
@@ -42,6 +44,26 @@ def seed_article(seed_text) -> Article:
 @pytest.fixture(scope="session")
 def seed_tables(seed_article) -> ElectionTables:
     return extract_tables(seed_article)
+
+
+def checkout_files() -> list[str]:
+    """The files of the checkout: tracked or new, not what .gitignore leaves out."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted(name for name in listed.split("\0") if name and (PROJECT / name).exists())
+
+
+def copy_checkout(destination: Path) -> Path:
+    """A copy of the checkout's files (links kept as links), as a fresh clone would hold."""
+    for name in checkout_files():
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(PROJECT / name, destination / name, follow_symlinks=False)
+    return destination
 
 
 def tables_from_text(text: str, file: str = SEED_NAME) -> ElectionTables:

@@ -1,4 +1,4 @@
-"""`make ui` for real: `dagster dev` on a free port with its own instance. The sensor
+"""`make ui` for real: `dg dev` on a free port with its own instance. The sensor
 reloads when an article appears, the schedule fires, the maps follow; the asset graph and
 the checks of county_results show in headless Chromium and through the GraphQL API."""
 
@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from tests.conftest import PROJECT, SEED, SEED_NAME
-from tests.servers import finished_runs, free_port, graphql, wait_for
+from tests.servers import finished_runs, free_port, graphql, stop, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing that reaches the network: this machine has none but loopback.
@@ -32,13 +32,12 @@ SCREENSHOTS = PROJECT / "warehouse" / "screenshots"
 
 @pytest.fixture(scope="session")
 def dagster_dev(tmp_path_factory):
-    """`python -m pipeline ui` on a free port with its own instance, raw folder and
-    warehouse; the sensor ticks every 5 s and the schedule every minute."""
+    """`elections ui` on a free port with its own instance (written by the command), raw
+    folder and warehouse; the sensor ticks every 5 s and the schedule every minute. Started
+    in the background as a shell would, with SIGINT ignored, and stopped by SIGTERM."""
     root = tmp_path_factory.mktemp("dagster_dev")
     home, raw = root / "home", root / "raw"
-    home.mkdir()
     raw.mkdir()
-    shutil.copyfile(PROJECT / "dagster.yaml", home / "dagster.yaml")
     port = free_port()
     env = {
         **os.environ,
@@ -57,18 +56,45 @@ def dagster_dev(tmp_path_factory):
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: graphql(url, "{ version }"), 90, "the Dagster webserver")
-        yield {"url": url, "raw": raw, "warehouse": root / "elections.duckdb"}
+        yield {
+            "url": url,
+            "raw": raw,
+            "warehouse": root / "elections.duckdb",
+            "log": root / "dagster.log",
+        }
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+        stop(server)
         log.close()
+
+
+def test_make_ui_runs_dg_dev_without_warnings(dagster_dev):
+    seed_loaded(dagster_dev)
+    log = dagster_dev["log"].read_text()
+    assert "All component YAML validated successfully." in log  # dg dev, not dagster dev
+    assert "superseded" not in log
+    assert [line for line in log.splitlines() if "WARNING" in line] == []
+
+
+def test_make_ui_stops_on_sigterm(tmp_path):
+    port = free_port()
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "home"), "DAGSTER_PORT": str(port)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "ui"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    wait_for(lambda: graphql(f"http://127.0.0.1:{port}", "{ version }"), 90, "the webserver")
+    assert stop(server, seconds=60) < 15
+    assert server.returncode == 0
 
 
 def seed_loaded(server: dict) -> None:
