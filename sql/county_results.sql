@@ -11,7 +11,7 @@ COMMENT ON COLUMN county_results.year IS 'Election year.';
 COMMENT ON COLUMN county_results.state IS 'Full state name.';
 COMMENT ON COLUMN county_results.state_po IS 'State postal code.';
 COMMENT ON COLUMN county_results.county IS 'Reporting unit as the article writes it (a county-equivalent, ward, state house district or town: see unit_type).';
-COMMENT ON COLUMN county_results.county_fips IS 'Five-digit county FIPS code as text, the unit''s code in the election''s year (Dade 1992: 12025; Ormsby 1964: 32025); NULL for wards, state house districts, towns, historical counties and names that resolve to no unit.';
+COMMENT ON COLUMN county_results.county_fips IS 'Five-digit county FIPS code as text; the unit''s code in the election''s year (Dade 1992: 12025; Ormsby 1964: 32025); NULL for wards, state house districts, towns, historical counties and names that resolve to no unit.';
 COMMENT ON COLUMN county_results.candidate IS 'Candidate of the column, spelled as in state_results; ''Other'' for the aggregated column.';
 COMMENT ON COLUMN county_results.party IS 'Party of the column (''Other'' for the aggregated column).';
 COMMENT ON COLUMN county_results.votes IS 'Votes, exactly as published.';
