@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline import settings
-from pipeline.checks.rules import ERROR, all_rules
+from pipeline.checks.rules import ERROR, INFO, all_rules
 from pipeline.defs.assets import RAW_FOLDER_HAS_ARTICLES
 from pipeline.warehouse.build import TABLES, VIEWS, create_schema
 
@@ -63,7 +63,9 @@ def data_quality_checks() -> str:
         f"(stops the reload) | {_cell(spec.description)} |"
     )
     for rule in all_rules():
-        consequence = " (refuses the article)" if rule.severity == ERROR else ""
+        consequence = {ERROR: " (refuses the article)", INFO: " (a note, never a failure)"}.get(
+            rule.severity, ""
+        )
         lines.append(
             f"| `{rule.name}` | `{rule.table}` | {rule.severity}{consequence} | "
             f"{_cell(rule.description)} |"

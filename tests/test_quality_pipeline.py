@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipeline.checks.rules import all_rules
 from tests.conftest import PROJECT, SEED_NAME, edit, materialize_all
 
 BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
@@ -178,7 +179,7 @@ def test_make_run_on_the_seed(raw, tmp_path, seed_text):
     done = run_cli(raw, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 article(s)" in done.stdout
-    assert "checks: 28 passed, 2 warned, 0 failed" in done.stdout
+    assert "checks: 33 passed, 2 warned, 0 failed" in done.stdout
 
 
 def report_of(result: dg.ExecuteInProcessResult) -> dict[str, dg.MetadataValue]:
@@ -195,8 +196,8 @@ def test_quality_report_shows_new_failures_refusals_and_fixes(raw, tmp_path, see
     (raw / SEED_NAME).write_text(seed_text)
     first = report_of(materialize_all(raw, warehouse))
     assert first["summary"].value == (
-        "29 checks over 1 articles: 2 failing (0 ERROR); 2 new failures and 0 fixed since "
-        "the load before; 0 articles refused"
+        f"{len(all_rules())} checks over 1 articles: 2 failing (0 ERROR); 2 new failures and "
+        "0 fixed since the load before; 0 articles refused"
     )
     good_sha = count(warehouse, "SELECT source_sha256 FROM dim_election")[0][0]
 
