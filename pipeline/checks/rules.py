@@ -785,7 +785,8 @@ def row_keys(tables: ElectionTables) -> pd.DataFrame:
         or [pd.DataFrame({"file": [], "line": [], "key": []})],
         ignore_index=True,
     )
-    return keys.astype({"file": "str", "line": "int64"}).drop_duplicates(["file", "line"])
+    keys = keys.astype({"file": "str", "line": "int64", "key": "str"})
+    return keys.drop_duplicates(["file", "line"])
 
 
 def with_keys(findings: pd.DataFrame, tables: ElectionTables) -> pd.DataFrame:

@@ -200,8 +200,9 @@ def extracted_tables(
     verdicts = judge(tables, article_files["file"], findings, reference)
     outputs = {name: getattr(tables, name) for name in ASSET_TABLES}
     outputs |= {"quality_findings": findings, "quality_verdicts": verdicts}
+    selected_outputs = context.op_execution_context.selected_output_names
     for name, frame in outputs.items():
-        if name in context.selected_output_names:
+        if name in selected_outputs:
             yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
     selected = {key.name for key in context.selected_asset_check_keys}
     for rule in all_rules():
