@@ -34,6 +34,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 STOP_SECONDS = 20
 RUN_SETTINGS = [
     "ELECTIONS_RAW_DIR",
+    "ELECTIONS_MAX_ARTICLE_BYTES",
     "ELECTIONS_WAREHOUSE",
     "ELECTIONS_REFERENCE_CSV",
     "DAGSTER_HOME",
@@ -64,10 +65,18 @@ def run(arguments: argparse.Namespace) -> int:
 
     settings.prepare_dagster_home()
     from pipeline.definitions import defs
+    from pipeline.defs.runs import PROCESS_TAG, process_token
 
     job = defs.resolve_job_def("reload_warehouse")
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+        # The run bypasses the run queue: its process tag lets a later run or tick mark it
+        # failed, should this process be killed (pipeline.defs.runs).
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=QUIET,
+            tags={PROCESS_TAG: process_token()},
+        )
         stats = instance.get_run_stats(result.run_id)
         seconds = (stats.end_time or 0) - (stats.start_time or 0)
         print(summarize(result, warehouse_path(), seconds))

@@ -12,6 +12,7 @@ from pipeline.checks.rules import evaluate
 from pipeline.definitions import defs
 from pipeline.defs.assets import county_maps
 from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.runs import LoadSlot
 from pipeline.tables.extract import ElectionTables, extract_articles, extract_tables
 from pipeline.text.article import Article, parse_article
 
@@ -93,6 +94,7 @@ def materialize_all(
             "warehouse_file": Warehouse(path=str(warehouse)),
             "reference_returns": ReferenceReturns(path=str(reference or "")),
             "io_manager": ArrowFrames(),
+            "load_slot": LoadSlot(),
         },
     )
 

@@ -8,6 +8,10 @@ out (keeping the article's last good version) and the run fails at the end, whil
 other articles publish. Dagster's ``blocking=True`` would instead stop every article
 when one is bad, so it guards only what concerns the whole reload: a raw folder
 without articles never replaces the warehouse.
+
+Every asset of a load takes the ``load_slot`` resource: the run then holds its
+instance's load lock from start to end, whichever assets it selects
+(:mod:`pipeline.defs.runs`).
 """
 
 import base64
@@ -25,10 +29,10 @@ from pipeline.checks.rules import (
     per_article_findings,
 )
 from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.runs import LoadSlot
 from pipeline.settings import resolve
 from pipeline.tables.extract import ElectionTables
 from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
-from pipeline.text.article import read_source
 from pipeline.warehouse.maps import draw_election_maps
 from pipeline.warehouse.publish import WarehouseBusy, publish_warehouse
 
@@ -64,12 +68,18 @@ RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
 )
 
 
-@dg.asset(group_name=SOURCE_GROUP, kinds={"text"}, check_specs=[RAW_FOLDER_HAS_ARTICLES])
-def article_files(context: dg.AssetExecutionContext, article_source: ArticleSource):
+@dg.asset(
+    group_name=SOURCE_GROUP,
+    kinds={"text"},
+    check_specs=[RAW_FOLDER_HAS_ARTICLES],
+)
+def article_files(
+    context: dg.AssetExecutionContext, article_source: ArticleSource, load_slot: LoadSlot
+):
     """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
     size, and the decoded text or why there is none. Each file is read once, here."""
     files = pd.DataFrame(
-        [read_source(path) for path in article_source.paths()],
+        [article_source.read(path) for path in article_source.paths()],
         columns=["file", "sha256", "bytes", "text", "error", "error_line"],
     ).astype({"error_line": "Int64"})
     yield dg.Output(files, metadata=table_metadata(files))
@@ -133,6 +143,7 @@ def extracted_tables(
     article_files: pd.DataFrame,
     reference_returns: ReferenceReturns,
     warehouse_file: Warehouse,
+    load_slot: LoadSlot,
 ):
     """Parse every new or changed article (the others come from the parse cache), extract
     its typed tables and run every data-quality rule on the tables of all articles."""
@@ -170,7 +181,10 @@ def extracted_tables(
     ins={name: dg.AssetIn() for name in [*ASSET_TABLES, "quality_findings", "article_files"]},
 )
 def warehouse(
-    context: dg.AssetExecutionContext, warehouse_file: Warehouse, **inputs: pd.DataFrame
+    context: dg.AssetExecutionContext,
+    warehouse_file: Warehouse,
+    load_slot: LoadSlot,
+    **inputs: pd.DataFrame,
 ) -> dg.MaterializeResult:
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
     as a whole on each load. Refused articles keep their last good version."""

@@ -134,7 +134,7 @@ def extract_articles(
     files: pd.DataFrame, progress: Callable[[int, int], None] | None = None
 ) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables of every readable article of ``files`` (see
-    :func:`~pipeline.text.article.read_source`), and the error of each article that could
+    :func:`~pipeline.text.source.read_source`), and the error of each article that could
     not be read.
 
     Rows are gathered as dicts and typed once per chunk of articles: a DataFrame per

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 TITLE_PATTERN = re.compile(r"^=\s*(?P<title>[^=].*?)\s*=$")
 HEADING_PATTERN = re.compile(r"^(?P<marks>={2,6})\s*(?P<name>.*?)\s*(?P=marks)$")
@@ -238,25 +237,6 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
         infobox=infobox,
         root=root,
     )
-
-
-def read_source(path: Path) -> dict:
-    """One article file as the pipeline tracks it: name, version (SHA-256), size, and its
-    text, or why it has none (not UTF-8, empty)."""
-    data = path.read_bytes()
-    source = {
-        "file": path.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
-        "text": None,
-        "error": None,
-        "error_line": None,
-    }
-    try:
-        source["text"] = decode_article(data, path.name)
-    except ArticleError as error:
-        source["error"], source["error_line"] = error.reason, error.line
-    return source
 
 
 def _read_infobox(lines: list[str], index: int, infobox: dict[str, InfoboxValue]) -> int:
