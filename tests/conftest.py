@@ -13,6 +13,7 @@ from pipeline.definitions import defs
 from pipeline.defs.assets import county_maps
 from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
 from pipeline.defs.runs import LoadSlot
+from pipeline.settings import SETTINGS
 from pipeline.tables.extract import ElectionTables, extract_articles, extract_tables
 from pipeline.text.article import Article, parse_article
 
@@ -81,7 +82,10 @@ def edit(text: str, line_start: str, old: str, new: str) -> str:
 
 
 def materialize_all(
-    raw_dir: Path, warehouse: Path, reference: Path | None = None
+    raw_dir: Path,
+    warehouse: Path,
+    reference: Path | None = None,
+    max_article_bytes: int = int(SETTINGS["ELECTIONS_MAX_ARTICLE_BYTES"].default),
 ) -> dg.ExecuteInProcessResult:
     """Run the reload (every asset and check but the maps) in process against a raw
     folder and a warehouse file (and a reference county-returns file)."""
@@ -90,7 +94,9 @@ def materialize_all(
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         resources={
-            "article_source": ArticleSource(raw_dir=str(raw_dir)),
+            "article_source": ArticleSource(
+                raw_dir=str(raw_dir), max_article_bytes=max_article_bytes
+            ),
             "warehouse_file": Warehouse(path=str(warehouse)),
             "reference_returns": ReferenceReturns(path=str(reference or "")),
             "io_manager": ArrowFrames(),

@@ -21,6 +21,8 @@ ELECTION_TITLE_PATTERN = re.compile(
 )
 INFOBOX_ITEM_PATTERN = re.compile(r"^- (?P<key>[^:]+?):\s?(?P<value>.*)$")
 NUMBERED_ITEM_PATTERN = re.compile(r"^(?P<number>\d+)\.\s+(?P<text>.*)$")
+# A list item's number becomes a 64-bit ordinal: 18 digits always fit.
+MAX_ITEM_DIGITS = 18
 # Footnote markers of the rendered page: [a], [1], [note 3], [citation needed].
 FOOTNOTE_PATTERN = re.compile(r"\s*\[(?:[a-z]|\d+|note \d+|nb \d+|citation needed)\]", re.I)
 # Spaces the rendering may carry instead of a plain space.
@@ -223,6 +225,13 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
             section.blocks.append(ListItem(number, line[2:].strip(), None))
             index += 1
         elif numbered := NUMBERED_ITEM_PATTERN.match(line):
+            if len(numbered["number"]) > MAX_ITEM_DIGITS:
+                raise ArticleError(
+                    file,
+                    f"list item number {numbered['number']} is too large",
+                    section.path,
+                    number,
+                )
             section.blocks.append(ListItem(number, numbered["text"], int(numbered["number"])))
             index += 1
         else:
