@@ -95,9 +95,8 @@ def succeeded(result: dg.ExecuteInProcessResult) -> bool:
 
 def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float) -> str:
     """What a run did, in a dozen lines: the warehouse, rows per table, checks, faults."""
-    import duckdb
-
     from pipeline.warehouse.build import CONTRACT_VIEWS, TABLES
+    from pipeline.warehouse.readers import connect
 
     lines = []
     for event in result.get_step_failure_events():
@@ -105,7 +104,7 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float
         message = error.description if error else event.step_failure_data.error.message
         lines.append(f"FAILED {event.step_key}: {message}")
     if warehouse.exists():
-        with duckdb.connect(str(warehouse), read_only=True) as connection:
+        with connect(warehouse) as connection:
             counts = {
                 name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                 for name in [*CONTRACT_VIEWS, "quarantine", *TABLES]

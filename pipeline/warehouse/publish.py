@@ -104,7 +104,7 @@ def refuse_if_written(live: Path) -> None:
         raise WarehouseBusy(
             f"{live} is open read-write by process {pid}; the reload would corrupt that "
             "connection's write-ahead log. Close it and connect read-only "
-            f"(duckdb.connect('{live}', read_only=True), or `make sql`), then reload."
+            f"(pipeline.warehouse.connect('{live}'), or `make sql`), then reload."
         )
 
 
