@@ -34,7 +34,7 @@ from pipeline.settings import resolve
 from pipeline.tables.extract import ElectionTables
 from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
 from pipeline.warehouse.maps import draw_election_maps
-from pipeline.warehouse.publish import WarehouseBusy, publish_warehouse
+from pipeline.warehouse.publish import WarehouseRefused, check_before_build, publish_warehouse
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
@@ -152,7 +152,12 @@ def extracted_tables(
         if done == total or done % 100 == 0:
             context.log.info(f"parsed {done} of {total} new or changed articles")
 
-    cache = ParseCache(resolve(warehouse_file.path))
+    live = resolve(warehouse_file.path)
+    try:  # before the parse cache writes anything beside it
+        check_before_build(live, int(article_files["bytes"].sum()))
+    except WarehouseRefused as error:
+        raise dg.Failure(description=str(error)) from None
+    cache = ParseCache(live)
     extraction = extract_with_cache(article_files, cache, progress)
     tables = extraction.tables
     reused = len(article_files) - extraction.parsed
@@ -163,7 +168,10 @@ def extracted_tables(
         tables, extraction.unreadable, reference_returns.read(tables.elections), extraction.known
     )
     if extraction.changed:
-        cache.save(tables, per_article_findings(findings))
+        try:
+            cache.save(tables, per_article_findings(findings))
+        except OSError as error:  # the cache saves time, never data: the load goes on
+            context.log.warning(f"parse cache {cache.folder} not saved: {error}")
     for name in ASSET_TABLES:
         frame = getattr(tables, name)
         yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
@@ -200,7 +208,7 @@ def warehouse(
             path,
             run_id=context.run.run_id,
         )
-    except WarehouseBusy as error:
+    except WarehouseRefused as error:
         raise dg.Failure(description=str(error)) from None
     return dg.MaterializeResult(
         metadata={
