@@ -12,6 +12,7 @@ Each command imports only what it uses: ``elections --help`` starts in a blink, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import os
 import signal
@@ -30,8 +31,10 @@ if TYPE_CHECKING:
 
 # The console shows warnings and errors; the full run log is in the Dagster UI.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-# How long the webserver and the daemon get to stop before they are killed.
+# How long the webserver and the daemon (serve), or dagster dev (ui), get to stop before
+# they are killed.
 STOP_SECONDS = 20
+UI_STOP_SECONDS = 5
 RUN_SETTINGS = [
     "ELECTIONS_RAW_DIR",
     "ELECTIONS_MAX_ARTICLE_BYTES",
@@ -215,7 +218,8 @@ def docs(arguments: argparse.Namespace) -> int:
 
 
 def ui(arguments: argparse.Namespace) -> int:
-    """Dagster's development server (webserver, daemon and code server in one command).
+    """Dagster's development server (webserver, daemon and code server in one command),
+    until it stops or this process gets SIGINT or SIGTERM (then it stops within seconds).
 
     It runs inside ``DAGSTER_HOME`` so that Dagster does not mistake the repo's
     ``dagster.yaml`` (the template copied there) for a misplaced instance config.
@@ -232,8 +236,8 @@ def ui(arguments: argparse.Namespace) -> int:
         "-m",
         "pipeline.definitions",
     ]
-    os.chdir(home)
-    os.execv(command[0], command)
+    # dagster dev waits up to a minute for each of its processes to stop: not for a user.
+    return supervise({"dagster dev": start_group(command, home)}, UI_STOP_SECONDS)
 
 
 def serve(arguments: argparse.Namespace) -> int:
@@ -253,10 +257,7 @@ def serve(arguments: argparse.Namespace) -> int:
         ],
         "daemon": [str(bin_dir / "dagster-daemon"), "run", *target],
     }
-    processes = {
-        name: subprocess.Popen(command, cwd=home, start_new_session=True)
-        for name, command in commands.items()
-    }
+    processes = {name: start_group(command, home) for name, command in commands.items()}
     storage = "PostgreSQL" if settings.get("ELECTIONS_DAGSTER_PG_URL") else f"SQLite in {home}"
     print(
         f"serving http://{settings.get('DAGSTER_HOST')}:{settings.get('DAGSTER_PORT')} "
@@ -264,11 +265,34 @@ def serve(arguments: argparse.Namespace) -> int:
         f"instance storage: {storage}); Ctrl-C stops both",
         flush=True,
     )
+    return supervise(processes, STOP_SECONDS)
+
+
+def start_group(command: list[str], cwd: Path) -> subprocess.Popen:
+    """``command`` in a process group of its own, to be stopped with whatever it starts.
+
+    SIGINT is set back to its default there: Dagster's processes treat SIGTERM as they
+    treat SIGINT, so a SIGINT ignored by a shell (as for any ``command &``) would make
+    them ignore SIGTERM too.
+    """
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
+def supervise(processes: dict[str, subprocess.Popen], stop_seconds: float) -> int:
+    """Wait until one of ``processes`` ends or this process gets SIGINT or SIGTERM; then
+    SIGTERM each one's group, and SIGKILL what is left after ``stop_seconds``. Exit code:
+    0 when stopped by a signal, 1 when a process ended by itself."""
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     interrupted = False
     try:
         while all(process.poll() is None for process in processes.values()):
@@ -279,12 +303,15 @@ def serve(arguments: argparse.Namespace) -> int:
         for process in processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + stop_seconds
         for name, process in processes.items():
             try:
-                process.wait(timeout=STOP_SECONDS)
+                process.wait(timeout=max(deadline - time.monotonic(), 0))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                process.kill()
                 process.wait()
+            with contextlib.suppress(ProcessLookupError):  # what the group leader left behind
+                os.killpg(process.pid, signal.SIGKILL)
             print(f"{name} stopped (exit code {process.returncode})", flush=True)
     return 0 if interrupted else 1
 

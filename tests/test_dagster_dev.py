@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from tests.conftest import PROJECT, SEED, SEED_NAME
-from tests.servers import finished_runs, free_port, graphql, wait_for
+from tests.servers import finished_runs, free_port, graphql, stop, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 # Headless, and nothing that reaches the network: this machine has none but loopback.
@@ -197,3 +197,50 @@ def test_asset_graph_and_checks_tab_in_chromium(dagster_dev, browser):
     page.close()
     for shot in ("asset_graph.png", "county_results_checks.png"):
         assert (SCREENSHOTS / shot).read_bytes().startswith(b"\x89PNG")
+
+
+def instance_processes(home: Path) -> list[int]:
+    """PIDs of the processes started with ``DAGSTER_HOME=home`` (make, dagster dev, its
+    webserver, daemon and code servers inherit it), whatever their process group."""
+    marker = f"DAGSTER_HOME={home}".encode()
+    found = []
+    for process in Path("/proc").iterdir():
+        try:
+            if process.name.isdigit() and marker in (process / "environ").read_bytes().split(b"\0"):
+                found.append(int(process.name))
+        except OSError:  # ended meanwhile, or not ours to read
+            continue
+    return found
+
+
+def test_make_ui_stops_within_seconds_on_sigterm(tmp_path):
+    home, raw = tmp_path / "home", tmp_path / "raw"
+    raw.mkdir()
+    port = free_port()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_PORT": str(port),
+        "ELECTIONS_RAW_DIR": str(raw),
+        "ELECTIONS_WAREHOUSE": str(tmp_path / "elections.duckdb"),
+    }
+    url = f"http://127.0.0.1:{port}"
+    with (tmp_path / "make.log").open("w") as log:
+        make = subprocess.Popen(
+            ["make", "--no-print-directory", "ui"],
+            cwd=PROJECT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for(lambda: graphql(url, "{ version }"), 90, "the Dagster webserver")
+            seconds = stop(make)  # SIGTERM to make alone, as a terminal's `kill` sends it
+            left = instance_processes(home)
+        finally:
+            for pid in instance_processes(home):
+                os.kill(pid, signal.SIGKILL)
+    assert seconds < 10, (tmp_path / "make.log").read_text()[-3000:]
+    assert left == []
+    assert "dagster dev stopped" in (tmp_path / "make.log").read_text()
