@@ -16,7 +16,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 ## run: build the warehouse from raw/ (ELECTIONS_RAW_DIR) into ELECTIONS_WAREHOUSE
 run: setup
-	$(BIN)/elections run
+	@$(BIN)/elections run
 
 ## test: lint, then the whole test suite
 test: setup lint
@@ -32,19 +32,19 @@ format: setup
 
 ## ui: the Dagster UI on http://127.0.0.1:3000 (DAGSTER_PORT to change)
 ui: setup
-	$(BIN)/elections ui
+	@$(BIN)/elections ui
 
 ## sql: an interactive SQL prompt on the warehouse, read-only
 sql: setup
-	$(BIN)/elections sql
+	@$(BIN)/elections sql
 
 ## export: Parquet of every table and view, and a MEDSL-shaped CSV, into warehouse/export/
 export: setup
-	$(BIN)/elections export
+	@$(BIN)/elections export
 
 ## maps: draw the county map of each election (make ui draws them after each reload)
 maps: setup
-	$(BIN)/elections maps
+	@$(BIN)/elections maps
 
 ## bench: the pipeline on a generated corpus of 3,009 articles (docs/benchmarks.md)
 bench: setup
@@ -52,11 +52,14 @@ bench: setup
 
 ## serve: production mode, dagster-webserver + dagster-daemon (docs/deploy.md)
 serve: setup
-	$(BIN)/elections serve
+	@$(BIN)/elections serve
 
-## docs: regenerate the README's data dictionary and check list
+## docs: regenerate the generated parts of README.md and docs/ (outputs from real runs)
 docs: setup
-	$(BIN)/elections docs
+	@$(BIN)/elections docs
 
+## clean: remove everything the project generates (git-ignored files only; raw/ stays)
 clean:
-	rm -rf $(VENV) .dagster .pytest_cache .ruff_cache warehouse/*.duckdb*
+	rm -rf $(VENV) .dagster .pytest_cache .ruff_cache build dist *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find warehouse -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

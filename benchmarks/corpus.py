@@ -8,6 +8,13 @@ district table with lost numbers, electors). ``generate_corpus`` writes N such a
 deterministically for a seed: every state and DC in turn, real county-equivalent names
 and FIPS codes of the Census files, 2 to 6 candidate columns, every section; every
 article passes every ERROR check.
+
+The family's exceptions are in it too: the county-equivalents of the election's year
+(Dade before 1997, Ormsby before 1969, Bedford city before 2013, Garfield County, KS, that
+never had a FIPS code), wards in DC and state house districts in Alaska since 2004, split
+electoral votes in Maine (since 1972) and Nebraska (since 1992) with the district table's
+``Electoral vote`` column, a faithless elector, unpledged electors (two candidates of one
+party) and, before 1868, legislatures that chose the electors (no popular vote).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pipeline.tables.reference import all_states, county_units
+from pipeline.tables.reference import all_states, county_fips_changes, county_units
 
 PARTIES = ["Libertarian", "Green", "Constitution", "Reform", "Independent", "Natural Law"]
 FIRST_NAMES = [
@@ -107,6 +114,12 @@ class ElectionSpec:
     primaries_heading: str = "Primaries"
     total_label: str = "Total"
     minus: str = "-"
+    # Electoral votes per candidate where the winner does not take all (split state,
+    # faithless or unpledged electors); the candidate each elector voted for, if said.
+    electoral: list[int] | None = None
+    elector_candidates: list[str] = field(default_factory=list)
+    district_electors: bool = False  # the district table names each district's winner
+    legislature: bool = False  # the legislature chose the electors: no popular vote
 
 
 def count(value: int, minus: str = "-") -> str:
@@ -123,6 +136,9 @@ def render_article(spec: ElectionSpec) -> str:
     totals = [sum(votes[i] for _, votes in spec.counties) for i in range(len(spec.candidates))]
     grand = sum(totals)
     winner = max(range(len(spec.candidates)), key=lambda i: totals[i])
+    electoral = spec.electoral or [
+        spec.electoral_votes if i == winner else 0 for i in range(len(spec.candidates))
+    ]
     lines = [
         f"= {title} =",
         "",
@@ -140,10 +156,11 @@ def render_article(spec: ElectionSpec) -> str:
             f"- Party{number}: {candidate.party} Party (United States)",
             f"- Home State{number}: {candidate.home_state or spec.state}",
             f"- Running Mate{number}: {candidate.running_mate or 'N. N.'}",
-            f"- Electoral Vote{number}: {spec.electoral_votes if number - 1 == winner else 0}",
-            f"- Popular Vote{number}: {count(totals[number - 1])}",
-            f"- Percentage{number}: {percent(totals[number - 1], grand)}",
+            f"- Electoral Vote{number}: {electoral[number - 1]}",
         ]
+        if not spec.legislature:
+            lines.append(f"- Popular Vote{number}: {count(totals[number - 1])}")
+        lines.append(f"- Percentage{number}: {percent(totals[number - 1], grand)}")
     lines += [
         f"- Turnout: {spec.turnout}",
         "",
@@ -163,22 +180,20 @@ def render_article(spec: ElectionSpec) -> str:
         "",
         "==Results==",
         f"| {title} | | | | | |",
-        "| Party | Candidate | Votes | Percentage | Electoral votes | |",
+        f"| Party | Candidate | {'Legislative vote' if spec.legislature else 'Votes'} | "
+        "Percentage | Electoral votes | |",
     ]
     for index, candidate in enumerate(spec.candidates):
         name = candidate.name + (" (incumbent)" if candidate.incumbent else "")
-        electoral = spec.electoral_votes if index == winner else 0
         lines.append(
             f"| | {candidate.party} Party | {name} | {count(totals[index])} | "
-            f"{percent(totals[index], grand)} | {electoral} |"
+            f"{percent(totals[index], grand)} | {electoral[index]} |"
         )
-    lines += [
-        f"| Totals | {count(grand)} | 100.00% | {spec.electoral_votes} | | |",
-        f"| Voter turnout (Voting Age population) | {spec.turnout} | | | | |",
-        "",
-    ]
-    lines += _county_table(spec, totals, grand)
-    if spec.flips:
+    lines.append(f"| Totals | {count(grand)} | 100.00% | {spec.electoral_votes} | | |")
+    if not spec.legislature:
+        lines += [f"| Voter turnout (Voting Age population) | {spec.turnout} | | | | |", ""]
+        lines += _county_table(spec, totals, grand)
+    if spec.flips and not spec.legislature:
         lines += [
             "",
             f"====Counties that flipped from {spec.flip_parties[0]} to {spec.flip_parties[1]}====",
@@ -186,14 +201,16 @@ def render_article(spec: ElectionSpec) -> str:
         lines += [f"- {name} (Largest city: {city})" for name, city in spec.flips]
     if spec.districts:
         surnames = [c.name.split()[-1] for c in spec.candidates[:2]]
+        elector = " Electoral vote |" if spec.district_electors else ""
         lines += [
             "",
             "===By congressional district===",
-            f"| District | {surnames[0]} | {surnames[1]} | Representative |",
+            f"| District | {surnames[0]} | {surnames[1]} |{elector} Representative |",
         ]
         for label, shares, representatives in spec.districts:
-            lines.append(f"| {label} | {shares[0]}% | {shares[1]}% | {representatives[0]} |")
-            lines += [f"| {name} | | | |" for name in representatives[1:]]
+            won = f" {surnames[0] if shares[0] > shares[1] else surnames[1]} |" * bool(elector)
+            lines.append(f"| {label} | {shares[0]}% | {shares[1]}% |{won} {representatives[0]} |")
+            lines += [f"| {name} | |{' |' * bool(elector)} |" for name in representatives[1:]]
     if spec.electors:
         lines += [
             "",
@@ -201,7 +218,11 @@ def render_article(spec: ElectionSpec) -> str:
             "",
             "The following were the members of the Electoral College from the state.",
         ]
-        lines += [f"{number}. {name}" for number, name in enumerate(spec.electors, start=1)]
+        notes = [f" ({name})" for name in spec.elector_candidates] or [""] * len(spec.electors)
+        lines += [
+            f"{number}. {name}{note}"
+            for number, (name, note) in enumerate(zip(spec.electors, notes, strict=True), start=1)
+        ]
     lines += ["", "==See also==", f"- United States presidential elections in {spec.state}", ""]
     return "\n".join(lines)
 
@@ -237,26 +258,60 @@ def _county_table(spec: ElectionSpec, totals: list[int], grand: int) -> list[str
 # --- A corpus of the whole family ------------------------------------------------------
 
 
-def county_names(state_fips: str) -> list[str]:
-    """County-equivalents of a state as an article names them (2016 Census names; an
-    independent city that shares its name with a county is written 'X City')."""
+def county_names(state_fips: str, year: int = 2016) -> list[str]:
+    """County-equivalents of a state as an article of ``year`` names them (2016 Census
+    names; an independent city that shares its name with a county is written 'X City'),
+    with the units of that year that were renamed or merged since or never had a code
+    (county_fips_changes.csv): Dade for Miami-Dade before 1997, Bedford City before 2013."""
     current = sorted(
         (u for u in county_units() if u.state_fips == state_fips and u.current),
         key=lambda unit: unit.fips,
     )
     counties = {unit.name for unit in current if not unit.is_city}
-    return [
-        f"{unit.name} City" if unit.is_city and unit.name in counties else unit.name
+    names = {
+        unit.fips: f"{unit.name} City" if unit.is_city and unit.name in counties else unit.name
         for unit in current
-    ]
+    }
+    for row in county_fips_changes():
+        since = int(row["since"]) if row["since"] else None
+        if row["state_fips"] != state_fips or year >= int(row["until"]):
+            continue
+        if (since is not None and year < since) or row["change_kind"] == "split":
+            continue
+        if row["change_kind"] == "renamed" and row["successor_fips"] in names:
+            names[row["successor_fips"]] = row["name"]
+            continue
+        name = row["name"]
+        if name in names.values():
+            name += " City" if row["is_city"] == "true" else " County"
+        names[row["fips"] or f"{state_fips}-{row['name']}"] = name
+    return list(names.values())
 
 
 def random_name(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
+SPLIT_SINCE = {"ME": 1972, "NE": 1992}  # states that give each district's elector apart
+LEGISLATURES_UNTIL = 1868  # some legislatures chose the electors before then
+
+
+def reporting_units(postal_code: str, fips: str, year: int) -> tuple[str, list[str]]:
+    """The header and the units of a state's by-county table in ``year``: DC reports by
+    ward, Alaska by state house district since 2004, Louisiana by parish."""
+    if postal_code == "DC":
+        return "Ward", [f"Ward {number}" for number in range(1, 9)]
+    if postal_code == "AK" and year >= 2004:
+        return "State house district", [f"District {number}" for number in range(1, 41)]
+    return {"LA": "Parish", "AK": "Borough"}.get(postal_code, "County"), county_names(fips, year)
+
+
 def synthetic_spec(index: int, seed: int) -> ElectionSpec:
-    """Article ``index`` of the corpus: state ``index mod 51``, year 1788 + 4 × (index div 51)."""
+    """Article ``index`` of the corpus: state ``index mod 51``, year 1788 + 4 × (index div 51).
+
+    Every fifth article before 1868 is a legislature's choice; Maine and Nebraska split
+    their electoral votes since they did; every 13th other article has a faithless elector
+    and every 17th unpledged electors (a second candidate of the winner's party)."""
     states = all_states()
     state = states[index % len(states)]
     year = 1788 + 4 * (index // len(states))
@@ -270,38 +325,76 @@ def synthetic_spec(index: int, seed: int) -> ElectionSpec:
             strict=False,
         )
     ]
+    legislature = year < LEGISLATURES_UNTIL and index % 5 == 0
+    split = year >= SPLIT_SINCE.get(state.postal_code, 9999)
+    unpledged = not legislature and not split and index % 17 == 0
+    faithless = not legislature and not split and not unpledged and index % 13 == 0
+    if unpledged:
+        candidates[1].party = candidates[0].party
     lean = rng.uniform(-0.15, 0.15)
+    county_label, names = reporting_units(state.postal_code, state.fips, year)
     counties = []
-    for name in county_names(state.fips):
+    for name in names:
         total = int(rng.lognormvariate(9.5, 1.2)) + 50
         minor = [rng.uniform(0.002, 0.03) for _ in candidates[2:]]
         first = max(0.05, min(0.9, 0.5 + lean + rng.gauss(0, 0.12))) * (1 - sum(minor))
         shares = [first, 1 - sum(minor) - first, *minor]
         votes = [int(total * share) for share in shares]
         counties.append((name, votes))
-    electoral_votes = rng.randint(3, 40)
+    if legislature:  # the members' votes, not the people's
+        counties = [("Legislature", [rng.randint(1, 80) for _ in candidates])]
+    electoral_votes = rng.randint(4 if split else 3, 40)
     district_count = max(1, electoral_votes - 2)
     districts = []
-    for _ in range(district_count):
+    for _ in range(0 if legislature else district_count):
         share = rng.randint(20, 80)
+        share += split and share == 50  # a district elector needs a winner
         label = "At-large" if district_count == 1 else ""
         representatives = [random_name(rng)] + ([random_name(rng)] if rng.random() < 0.05 else [])
         districts.append((label, [share, 100 - share], representatives))
     republican_wins = [name for name, votes in counties if votes[0] > votes[1]]
+    electors = [random_name(rng) for _ in range(electoral_votes)]
+    totals = [sum(votes[i] for _, votes in counties) for i in range(len(candidates))]
+    winner = max(range(len(candidates)), key=lambda i: totals[i])
+    electoral = [electoral_votes if i == winner else 0 for i in range(len(candidates))]
+    if split:  # two at-large electors for the state's winner, one per district
+        electoral = [2 * (i == winner) for i in range(len(candidates))]
+        for _, shares, _ in districts:
+            electoral[0 if shares[0] > shares[1] else 1] += 1
+    elif unpledged:
+        electoral[winner], electoral[1 - winner] = electoral_votes - 2, 2
+    elif faithless:  # the winner's running mate gets one vote and no popular vote
+        used = {candidate.name.split()[-1] for candidate in candidates}
+        surname = rng.choice([name for name in LAST_NAMES if name not in used])
+        candidates.append(
+            Candidate(f"{rng.choice(FIRST_NAMES)} {surname}", candidates[winner].party)
+        )
+        counties = [(name, [*votes, 0]) for name, votes in counties]
+        electoral[winner] -= 1
+        electoral.append(1)
+    elector_candidates = (
+        [c.name for c, won in zip(candidates, electoral, strict=True) for _ in range(won)]
+        if split or unpledged
+        else []
+    )
     return ElectionSpec(
         year=year,
         state=state.name,
         candidates=candidates,
-        county_label={"LA": "Parish", "AK": "Borough"}.get(state.postal_code, "County"),
+        county_label=county_label,
         counties=counties,
         columns=rng.randint(2, candidate_count) if candidate_count > 2 else 2,
         electoral_votes=electoral_votes,
         districts=districts,
-        electors=[random_name(rng) for _ in range(electoral_votes)],
+        electors=electors,
         predictions=[(source, rng.choice(RATINGS)) for source in SOURCES],
         flips=[(name, f"{name} Springs") for name in republican_wins[:3]],
         raised=[(c.name.split()[-1], rng.randint(10_000, 9_000_000)) for c in candidates[:2]],
         turnout=f"{rng.uniform(40, 75):.1f}%",
+        electoral=electoral,
+        elector_candidates=elector_candidates,
+        district_electors=split,
+        legislature=legislature,
     )
 
 

@@ -108,18 +108,18 @@ class Extraction:
     changed: bool
 
 
-def extract_with_cache(files: pd.DataFrame, cache: ParseCache, progress=None) -> Extraction:
+def extract_with_cache(files: pd.DataFrame, cache: ParseCache) -> Extraction:
     """:func:`~pipeline.tables.extract.extract_articles`, reusing the cached tables and findings
     of every file whose name and content are unchanged."""
     cached = cache.load()
     if cached is None:
-        tables, unreadable = extract_articles(files, progress)
+        tables, unreadable = extract_articles(files)
         return Extraction(tables, unreadable, len(files), None, changed=True)
     cached_tables, cached_findings = cached
     known = cached_tables.elections[["file", "sha256"]]
     reusable = frozenset(files.merge(known, on=["file", "sha256"])["file"])
     to_parse = files[~files["file"].isin(reusable)]
-    parsed, unreadable = extract_articles(to_parse, progress)
+    parsed, unreadable = extract_articles(to_parse)
     # Few files change between loads: drop theirs rather than match every unchanged one.
     stale = set(known["file"]) - reusable
     tables = ElectionTables.concat([cached_tables.select(stale, keep=False), parsed])

@@ -12,8 +12,8 @@ Each command imports only what it uses: ``elections --help`` starts in a blink, 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import inspect
+import logging
 import os
 import signal
 import subprocess
@@ -31,10 +31,8 @@ if TYPE_CHECKING:
 
 # The console shows warnings and errors; the full run log is in the Dagster UI.
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-# How long the webserver and the daemon (serve), or dagster dev (ui), get to stop before
-# they are killed.
+# How long the webserver and the daemon get to stop before they are killed.
 STOP_SECONDS = 20
-UI_STOP_SECONDS = 5
 RUN_SETTINGS = [
     "ELECTIONS_RAW_DIR",
     "ELECTIONS_MAX_ARTICLE_BYTES",
@@ -64,14 +62,23 @@ def warehouse_path() -> Path:
 def run(arguments: argparse.Namespace) -> int:
     """Build the warehouse (job reload_warehouse); print the summary; 0 when every article
     loaded cleanly."""
+    raw = settings.resolve(settings.get("ELECTIONS_RAW_DIR"))
+    if not raw.is_dir():
+        print(
+            f"raw folder {raw} does not exist: put article files (*.txt) there, "
+            "or set ELECTIONS_RAW_DIR",
+            file=sys.stderr,
+        )
+        return 1
     import dagster as dg
 
     settings.prepare_dagster_home()
     from pipeline.definitions import defs
     from pipeline.defs.runs import PROCESS_TAG, process_token
+    from pipeline.progress import TerminalProgress
 
     job = defs.resolve_job_def("reload_warehouse")
-    with dg.DagsterInstance.get() as instance:
+    with dg.DagsterInstance.get() as instance, TerminalProgress().shown():
         # The run bypasses the run queue: its process tag lets a later run or tick mark it
         # failed, should this process be killed (pipeline.defs.runs).
         result = job.execute_in_process(
@@ -205,45 +212,60 @@ def export(arguments: argparse.Namespace) -> int:
 
 def docs(arguments: argparse.Namespace) -> int:
     """Regenerate the generated parts of a checkout's documentation."""
-    from pipeline.dictionary import GENERATED, render
+    from pipeline.documentation import GENERATED, render
 
     for name, sections in GENERATED.items():
         path = arguments.repo / name
         if not path.is_file():
             print(f"{path} does not exist: run `elections docs` in a checkout", file=sys.stderr)
             return 1
-        path.write_text(render(path.read_text(), sections))
+        path.write_text(render(path.read_text(), sections, arguments.repo))
         print(f"{shown(path)}: {', '.join(sections)} regenerated")
     return 0
 
 
-def ui(arguments: argparse.Namespace) -> int:
-    """Dagster's development server (webserver, daemon and code server in one command),
-    until it stops or this process gets SIGINT or SIGTERM (then it stops within seconds).
+class TemplateWarningFilter(logging.Filter):
+    """Drops dagster dev's warning about a ``dagster.yaml`` in the folder it runs in.
 
-    It runs inside ``DAGSTER_HOME`` so that Dagster does not mistake the repo's
-    ``dagster.yaml`` (the template copied there) for a misplaced instance config.
+    ``dg dev`` runs in the project root, where the repository keeps ``dagster.yaml`` as the
+    template of the instance configuration; the CLI writes it into ``DAGSTER_HOME``, so
+    the warning's "will not be used" is not true here.
     """
-    home = settings.prepare_dagster_home()
-    dagster = Path(sys.executable).with_name("dagster")
-    command = [
-        str(dagster),
-        "dev",
-        "-h",
-        settings.get("DAGSTER_HOST"),
-        "-p",
-        settings.get("DAGSTER_PORT"),
-        "-m",
-        "pipeline.definitions",
-    ]
-    # dagster dev waits up to a minute for each of its processes to stop: not for a user.
-    return supervise({"dagster dev": start_group(command, home)}, UI_STOP_SECONDS)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will not be used to configure Dagster" not in record.getMessage()
+
+
+def ui(arguments: argparse.Namespace) -> int:
+    """Dagster's development server, ``dg dev`` (webserver, daemon and code server in one
+    command), for the checkout's project, or for the installed package elsewhere."""
+    from dagster_dg_cli.cli import ENV_PREFIX, cli
+
+    settings.prepare_dagster_home()
+    pyproject = settings.PACKAGE.parent / "pyproject.toml"  # in a checkout, the project's
+    in_checkout = pyproject.is_file() and "[tool.dg]" in pyproject.read_text()
+    if in_checkout:
+        target = ["--target-path", str(pyproject.parent)]
+    else:
+        target = ["-m", "pipeline.definitions"]
+    logging.getLogger("dagster").addFilter(TemplateWarningFilter())
+    # dg stops on SIGTERM as it does on SIGINT: a shell that started it in the background
+    # set SIGINT to ignored, which would make it ignore SIGTERM too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    host, port = settings.get("DAGSTER_HOST"), settings.get("DAGSTER_PORT")
+    return cli(["dev", "-h", host, "-p", port, *target], "dg", auto_envvar_prefix=ENV_PREFIX)
 
 
 def serve(arguments: argparse.Namespace) -> int:
     """Production mode: ``dagster-webserver`` and ``dagster-daemon`` as two processes on one
     instance, until either stops or this process gets SIGINT or SIGTERM (then both stop)."""
+    import dagster as dg
+
     home = settings.prepare_dagster_home()
+    # Create the instance's storage here, once: on a new DAGSTER_HOME the webserver and the
+    # daemon would otherwise both create the same tables at once, and one of them fail.
+    with dg.DagsterInstance.get():
+        pass
     bin_dir = Path(sys.executable).parent
     target = ["-m", "pipeline.definitions"]
     commands = {
@@ -257,7 +279,10 @@ def serve(arguments: argparse.Namespace) -> int:
         ],
         "daemon": [str(bin_dir / "dagster-daemon"), "run", *target],
     }
-    processes = {name: start_group(command, home) for name, command in commands.items()}
+    processes = {
+        name: subprocess.Popen(command, cwd=home, start_new_session=True)
+        for name, command in commands.items()
+    }
     storage = "PostgreSQL" if settings.get("ELECTIONS_DAGSTER_PG_URL") else f"SQLite in {home}"
     print(
         f"serving http://{settings.get('DAGSTER_HOST')}:{settings.get('DAGSTER_PORT')} "
@@ -265,34 +290,11 @@ def serve(arguments: argparse.Namespace) -> int:
         f"instance storage: {storage}); Ctrl-C stops both",
         flush=True,
     )
-    return supervise(processes, STOP_SECONDS)
-
-
-def start_group(command: list[str], cwd: Path) -> subprocess.Popen:
-    """``command`` in a process group of its own, to be stopped with whatever it starts.
-
-    SIGINT is set back to its default there: Dagster's processes treat SIGTERM as they
-    treat SIGINT, so a SIGINT ignored by a shell (as for any ``command &``) would make
-    them ignore SIGTERM too.
-    """
-    return subprocess.Popen(
-        command,
-        cwd=cwd,
-        start_new_session=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
-
-
-def supervise(processes: dict[str, subprocess.Popen], stop_seconds: float) -> int:
-    """Wait until one of ``processes`` ends or this process gets SIGINT or SIGTERM; then
-    SIGTERM each one's group, and SIGKILL what is left after ``stop_seconds``. Exit code:
-    0 when stopped by a signal, 1 when a process ended by itself."""
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     interrupted = False
     try:
         while all(process.poll() is None for process in processes.values()):
@@ -303,15 +305,12 @@ def supervise(processes: dict[str, subprocess.Popen], stop_seconds: float) -> in
         for process in processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + stop_seconds
         for name, process in processes.items():
             try:
-                process.wait(timeout=max(deadline - time.monotonic(), 0))
+                process.wait(timeout=STOP_SECONDS)
             except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            with contextlib.suppress(ProcessLookupError):  # what the group leader left behind
                 os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
             print(f"{name} stopped (exit code {process.returncode})", flush=True)
     return 0 if interrupted else 1
 

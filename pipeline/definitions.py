@@ -5,7 +5,13 @@ import dagster as dg
 import pyarrow as pa
 
 from pipeline import settings
-from pipeline.defs.assets import article_files, county_maps, extracted_tables, warehouse
+from pipeline.defs.assets import (
+    article_files,
+    county_maps,
+    data_quality_report,
+    extracted_tables,
+    warehouse,
+)
 from pipeline.defs.automation import (
     draw_county_maps,
     maps_after_reload,
@@ -25,7 +31,7 @@ settings.apply()
 pa.set_memory_pool(pa.system_memory_pool())
 
 defs = dg.Definitions(
-    assets=[article_files, extracted_tables, warehouse, county_maps],
+    assets=[article_files, extracted_tables, warehouse, data_quality_report, county_maps],
     jobs=[reload_warehouse, draw_county_maps],
     sensors=[raw_folder_sensor, maps_after_reload],
     schedules=[nightly_reload],
@@ -34,7 +40,10 @@ defs = dg.Definitions(
             raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR"),
             max_article_bytes=dg.EnvVar.int("ELECTIONS_MAX_ARTICLE_BYTES"),
         ),
-        "warehouse_file": Warehouse(path=dg.EnvVar("ELECTIONS_WAREHOUSE")),
+        "warehouse_file": Warehouse(
+            path=dg.EnvVar("ELECTIONS_WAREHOUSE"),
+            history_loads=dg.EnvVar.int("ELECTIONS_HISTORY_LOADS"),
+        ),
         "reference_returns": ReferenceReturns(path=dg.EnvVar("ELECTIONS_REFERENCE_CSV")),
         "io_manager": ArrowFrames(),
         "load_slot": LoadSlot(),

@@ -64,6 +64,12 @@ SETTINGS = {
             is_path=False,
         ),
         Setting(
+            "ELECTIONS_HISTORY_LOADS",
+            "30",
+            "loads of history kept: quality results and load log in the warehouse, runs in Dagster",
+            is_path=False,
+        ),
+        Setting(
             "ELECTIONS_RELOAD_CRON", "0 3 * * *", "when the nightly reload runs (cron, UTC)", False
         ),
         Setting(

@@ -14,7 +14,7 @@ GROUP BY check_name, asset, severity;
 COMMENT ON VIEW data_quality IS 'The latest evaluation of each data-quality check, over all articles of that load.';
 COMMENT ON COLUMN data_quality.check_name IS 'Name of the check.';
 COMMENT ON COLUMN data_quality.asset IS 'Extracted table the check guards.';
-COMMENT ON COLUMN data_quality.severity IS 'ERROR or WARN.';
+COMMENT ON COLUMN data_quality.severity IS 'ERROR, WARN or INFO.';
 COMMENT ON COLUMN data_quality.passed IS 'True where every article passed.';
 COMMENT ON COLUMN data_quality.articles_checked IS 'Articles the check was evaluated on.';
 COMMENT ON COLUMN data_quality.articles_failed IS 'Articles with at least one failing cell.';

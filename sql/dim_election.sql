@@ -5,7 +5,7 @@ CREATE TABLE dim_election (
     title           VARCHAR NOT NULL,
     election_date   DATE,
     electoral_votes INTEGER,
-    total_votes     BIGINT NOT NULL,
+    total_votes     BIGINT,
     total_pct       DOUBLE,
     turnout_pct     DOUBLE,
     turnout_basis   VARCHAR,
@@ -13,6 +13,7 @@ CREATE TABLE dim_election (
     next_year       INTEGER,
     source_file     VARCHAR NOT NULL,
     source_sha256   VARCHAR NOT NULL REFERENCES article_versions (sha256),
+    legislative_votes INTEGER,
     UNIQUE (year, state_fips)
 );
 COMMENT ON TABLE dim_election IS 'One presidential election in one state: one article of raw/.';
@@ -22,7 +23,7 @@ COMMENT ON COLUMN dim_election.state_fips IS 'State of the election (dim_state).
 COMMENT ON COLUMN dim_election.title IS 'Article title, e.g. ''2004 United States presidential election in Missouri''.';
 COMMENT ON COLUMN dim_election.election_date IS 'Election day, from the infobox (NULL where the article does not give it).';
 COMMENT ON COLUMN dim_election.electoral_votes IS 'Electoral votes cast by the state: the Totals row of the statewide results table.';
-COMMENT ON COLUMN dim_election.total_votes IS 'Total popular votes: the Totals row of the statewide results table, as published.';
+COMMENT ON COLUMN dim_election.total_votes IS 'Total popular votes: the Totals row of the statewide results table, as published; NULL where the legislature chose the electors (no popular vote).';
 COMMENT ON COLUMN dim_election.total_pct IS 'Percentage printed in that Totals row (normally 100.00).';
 COMMENT ON COLUMN dim_election.turnout_pct IS 'Voter turnout in percent, from the results table''s turnout row.';
 COMMENT ON COLUMN dim_election.turnout_basis IS 'What the turnout is measured against, e.g. ''Voting Age population''.';
@@ -30,3 +31,4 @@ COMMENT ON COLUMN dim_election.previous_year IS 'Year of the previous presidenti
 COMMENT ON COLUMN dim_election.next_year IS 'Year of the next presidential election, from the infobox.';
 COMMENT ON COLUMN dim_election.source_file IS 'Article file in raw/ the rows of this election came from.';
 COMMENT ON COLUMN dim_election.source_sha256 IS 'SHA-256 of that file''s bytes: the article version loaded.';
+COMMENT ON COLUMN dim_election.legislative_votes IS 'Total votes of the legislature that chose the electors (the Totals row of a ''Legislative vote'' column); NULL where the people voted.';

@@ -1,5 +1,6 @@
 CREATE VIEW district_results AS
-SELECT e.year, s.state, s.state_po, r.district, r.candidate, r.pct, d.district_label
+SELECT e.year, s.state, s.state_po, r.district, r.candidate, r.pct, d.district_label,
+       r.electoral_votes
 FROM fact_district_result r
 JOIN dim_district d USING (election_id, district)
 JOIN dim_election e USING (election_id)
@@ -12,3 +13,4 @@ COMMENT ON COLUMN district_results.district IS 'District number 1..N (1 for an a
 COMMENT ON COLUMN district_results.district_label IS 'The number as text, or ''At-large''.';
 COMMENT ON COLUMN district_results.candidate IS 'Candidate, spelled as in state_results.';
 COMMENT ON COLUMN district_results.pct IS 'Published percentage.';
+COMMENT ON COLUMN district_results.electoral_votes IS 'The district''s elector in a split state (Maine, Nebraska): 1 for the candidate who won it, 0 for the others; NULL where the article gives no district electoral vote.';

@@ -4,7 +4,7 @@ CREATE TABLE dq_check_results (
     article       VARCHAR NOT NULL,
     check_name    VARCHAR NOT NULL,
     asset         VARCHAR NOT NULL,
-    severity      VARCHAR NOT NULL CHECK (severity IN ('ERROR', 'WARN')),
+    severity      VARCHAR NOT NULL CHECK (severity IN ('ERROR', 'WARN', 'INFO')),
     passed        BOOLEAN NOT NULL,
     failure_count INTEGER NOT NULL,
     details       STRUCT(section VARCHAR, line INTEGER, "column" VARCHAR, published VARCHAR, expected VARCHAR)[] NOT NULL
@@ -15,7 +15,7 @@ COMMENT ON COLUMN dq_check_results.evaluated_at IS 'When the load ran.';
 COMMENT ON COLUMN dq_check_results.article IS 'Article file the evaluation concerns.';
 COMMENT ON COLUMN dq_check_results.check_name IS 'Name of the check (the Dagster asset check).';
 COMMENT ON COLUMN dq_check_results.asset IS 'Extracted table (Dagster asset) the check guards.';
-COMMENT ON COLUMN dq_check_results.severity IS 'ERROR (a failing article is refused) or WARN (reported only).';
+COMMENT ON COLUMN dq_check_results.severity IS 'ERROR (a failing article is refused), WARN (reported only) or INFO (a note on a correct value, such as a historical county without a FIPS code).';
 COMMENT ON COLUMN dq_check_results.passed IS 'True where the article has no failing cell.';
 COMMENT ON COLUMN dq_check_results.failure_count IS 'Number of failing cells.';
 COMMENT ON COLUMN dq_check_results.details IS 'The failing cells (at most 100): section, line of the article file, column, published value, expected value.';

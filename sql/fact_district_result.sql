@@ -4,6 +4,7 @@ CREATE TABLE fact_district_result (
     candidate   VARCHAR NOT NULL REFERENCES dim_candidate (candidate),
     pct         DOUBLE,
     source_line INTEGER NOT NULL,
+    electoral_votes INTEGER,
     PRIMARY KEY (election_id, district, candidate),
     FOREIGN KEY (election_id, district) REFERENCES dim_district (election_id, district)
 );
@@ -13,3 +14,4 @@ COMMENT ON COLUMN fact_district_result.district IS 'District number (dim_distric
 COMMENT ON COLUMN fact_district_result.candidate IS 'Candidate, matched from the column header (a surname) to the statewide results.';
 COMMENT ON COLUMN fact_district_result.pct IS 'Published percentage; NULL where the cell is empty.';
 COMMENT ON COLUMN fact_district_result.source_line IS 'Line of the article file the district row came from.';
+COMMENT ON COLUMN fact_district_result.electoral_votes IS 'The district''s elector in a split state (Maine, Nebraska): 1 for the candidate the district table''s ''Electoral vote'' column names, 0 for the others; NULL where the table has no such column.';

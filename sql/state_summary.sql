@@ -1,7 +1,9 @@
 CREATE VIEW state_summary AS
 WITH ranked AS (
     SELECT election_id, candidate, party, votes,
-           row_number() OVER (PARTITION BY election_id ORDER BY votes DESC, ballot_order) AS place
+           row_number() OVER (PARTITION BY election_id
+                              ORDER BY votes DESC NULLS LAST, legislative_votes DESC NULLS LAST,
+                                       electoral_votes DESC NULLS LAST, ballot_order) AS place
     FROM fact_state_result
 )
 SELECT e.year, s.state, s.state_po, w.candidate AS winner, w.party AS winner_party,
@@ -18,10 +20,10 @@ COMMENT ON VIEW state_summary IS 'One row per election: who carried the state, b
 COMMENT ON COLUMN state_summary.year IS 'Election year.';
 COMMENT ON COLUMN state_summary.state IS 'Full state name.';
 COMMENT ON COLUMN state_summary.state_po IS 'State postal code.';
-COMMENT ON COLUMN state_summary.winner IS 'Candidate with the most popular votes statewide.';
+COMMENT ON COLUMN state_summary.winner IS 'Candidate with the most popular votes statewide (the most legislative votes where the legislature chose the electors).';
 COMMENT ON COLUMN state_summary.winner_party IS 'Party of the winner.';
-COMMENT ON COLUMN state_summary.margin_pct IS 'Winner''s votes minus the runner-up''s, in percent of the statewide total (2 decimals).';
-COMMENT ON COLUMN state_summary.total_votes IS 'Total popular votes (the results table''s Totals row).';
-COMMENT ON COLUMN state_summary.counties IS 'County-equivalents in the by-county table.';
+COMMENT ON COLUMN state_summary.margin_pct IS 'Winner''s votes minus the runner-up''s, in percent of the statewide total (2 decimals); NULL without a popular vote.';
+COMMENT ON COLUMN state_summary.total_votes IS 'Total popular votes (the results table''s Totals row); NULL without a popular vote.';
+COMMENT ON COLUMN state_summary.counties IS 'Reporting units in the by-county table (county-equivalents, wards, state house districts or towns); 0 without one.';
 COMMENT ON COLUMN state_summary.electoral_votes IS 'Electoral votes of the state at this election.';
 COMMENT ON COLUMN state_summary.runner_up IS 'Candidate with the second most votes.';

@@ -1,6 +1,8 @@
 """Shared fixtures: the seed article (from raw/), its tables, and a warehouse built from it."""
 
 import hashlib
+import shutil
+import subprocess
 from pathlib import Path
 
 import dagster as dg
@@ -46,6 +48,26 @@ def seed_tables(seed_article) -> ElectionTables:
     return extract_tables(seed_article)
 
 
+def checkout_files() -> list[str]:
+    """The files of the checkout: tracked or new, not what .gitignore leaves out."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return sorted(name for name in listed.split("\0") if name and (PROJECT / name).exists())
+
+
+def copy_checkout(destination: Path) -> Path:
+    """A copy of the checkout's files (links kept as links), as a fresh clone would hold."""
+    for name in checkout_files():
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(PROJECT / name, destination / name, follow_symlinks=False)
+    return destination
+
+
 def tables_from_text(text: str, file: str = SEED_NAME) -> ElectionTables:
     """Typed tables of an article given as text (for tests that edit the seed)."""
     return extract_tables(parse_article(text, file))
@@ -86,12 +108,13 @@ def materialize_all(
     warehouse: Path,
     reference: Path | None = None,
     max_article_bytes: int = int(SETTINGS["ELECTIONS_MAX_ARTICLE_BYTES"].default),
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Run the reload (every asset and check but the maps) in process against a raw
     folder and a warehouse file (and a reference county-returns file)."""
     return dg.materialize(
         [asset for asset in defs.assets if asset is not county_maps],  # as reload_warehouse
-        instance=dg.DagsterInstance.ephemeral(),
+        instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         resources={
             "article_source": ArticleSource(

@@ -13,14 +13,16 @@ import duckdb
 import pytest
 
 from pipeline.warehouse.build import TABLES, VIEWS
-from tests.conftest import PROJECT, SEED
+from tests.conftest import PROJECT, SEED, copy_checkout
 
 COMMANDS = ["run", "sql", "export", "maps", "docs", "ui", "serve"]
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    """``pip wheel .`` of the checkout (without a fetched build environment)."""
+    """``pip wheel .`` of a copy of the checkout (without a fetched build environment; a
+    copy, so that no build/ folder of earlier builds can slip into the wheel)."""
+    source = copy_checkout(tmp_path_factory.mktemp("source"))
     folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [
@@ -33,7 +35,7 @@ def wheel(tmp_path_factory) -> Path:
             "--no-build-isolation",
             "--wheel-dir",
             str(folder),
-            str(PROJECT),
+            str(source),
         ],
         check=True,
         capture_output=True,

@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipeline.checks.rules import all_rules
 from tests.conftest import PROJECT, SEED_NAME, edit, materialize_all
 
 BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
@@ -51,9 +52,25 @@ def test_failing_check_shows_its_cells_in_dagster(raw, tmp_path, seed_text):
     assert failing.severity == dg.AssetCheckSeverity.ERROR
     assert failing.asset_key == dg.AssetKey("county_results")
     assert failing.metadata["failures"].value == 1
-    table = failing.metadata["failing cells"].value
-    row = [cell.strip() for cell in table.splitlines()[2].strip("|").split("|")]
-    assert row == [SEED_NAME, "Results > By county", "89", "Total", "11,405", "11,404"]
+    table = failing.metadata["failing cells"]  # a table the UI draws, with its schema
+    assert [column.name for column in table.schema.columns] == [
+        "file",
+        "section",
+        "row (line)",
+        "column",
+        "published",
+        "expected",
+    ]
+    assert [record.data for record in table.records] == [
+        {
+            "file": SEED_NAME,
+            "section": "Results > By county",
+            "row (line)": 89,
+            "column": "Total",
+            "published": "11,405",
+            "expected": "11,404",
+        }
+    ]
     rounding = evaluations["county_percentages_rounding_drift"]
     assert (rounding.passed, rounding.severity, rounding.metadata["failures"].value) == (
         False,
@@ -109,8 +126,9 @@ def test_unreadable_files_are_refused_by_name(raw, tmp_path, content, reason):
     result = materialize_all(raw, tmp_path / "w.duckdb")
     readable = check_evaluations(result)["articles_are_readable"]
     assert not readable.passed
-    assert "broken.txt" in readable.metadata["failing cells"].value
-    assert reason in readable.metadata["failing cells"].value
+    (cell,) = rows(readable.metadata["failing cells"])
+    assert cell["file"] == "broken.txt"
+    assert reason in cell["expected"]
 
 
 def test_empty_raw_folder_never_replaces_the_warehouse(raw, tmp_path, seed_text):
@@ -161,4 +179,54 @@ def test_make_run_on_the_seed(raw, tmp_path, seed_text):
     done = run_cli(raw, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 article(s)" in done.stdout
-    assert "checks: 28 passed, 2 warned, 0 failed" in done.stdout
+    assert "checks: 33 passed, 2 warned, 0 failed" in done.stdout
+
+
+def report_of(result: dg.ExecuteInProcessResult) -> dict[str, dg.MetadataValue]:
+    (materialization,) = result.asset_materializations_for_node("data_quality_report")
+    return materialization.metadata
+
+
+def rows(value: dg.MetadataValue) -> list[dict]:
+    return [record.data for record in value.records]
+
+
+def test_quality_report_shows_new_failures_refusals_and_fixes(raw, tmp_path, seed_text):
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    first = report_of(materialize_all(raw, warehouse))
+    assert first["summary"].value == (
+        f"{len(all_rules())} checks over 1 articles: 2 failing (0 ERROR); 2 new failures and "
+        "0 fixed since the load before; 0 articles refused"
+    )
+    good_sha = count(warehouse, "SELECT source_sha256 FROM dim_election")[0][0]
+
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    second = report_of(materialize_all(raw, warehouse))
+    assert [
+        (r["check_name"], r["change"]) for r in rows(second["changes since the load before"])
+    ] == [
+        ("county_columns_sum_to_total", "new failure"),
+        ("county_totals_row_matches_sums", "new failure"),
+    ]
+    (refused,) = rows(second["refused articles"])
+    assert (refused["file"], refused["status"], refused["kept_sha256"]) == (
+        SEED_NAME,
+        "kept_previous",
+        good_sha,
+    )
+    checks = {r["check_name"]: r for r in rows(second["checks × articles"])}
+    assert (
+        checks["county_columns_sum_to_total"]["failures"],
+        checks["county_columns_sum_to_total"]["passed"],
+    ) == (1, False)
+
+    (raw / SEED_NAME).write_text(seed_text)
+    third = report_of(materialize_all(raw, warehouse))
+    assert [
+        (r["check_name"], r["change"]) for r in rows(third["changes since the load before"])
+    ] == [
+        ("county_columns_sum_to_total", "fixed"),
+        ("county_totals_row_matches_sums", "fixed"),
+    ]
+    assert rows(third["refused articles"]) == []

@@ -47,8 +47,6 @@ def test_spelling_variants_share_a_key():
         ("51", ["Roanoke", "Roanoke City"], {"Roanoke": "51161", "Roanoke City": "51770"}),
         ("51", ["James City", "Charles City"], {"James City": "51095", "Charles City": "51036"}),
         ("32", ["Carson City"], {"Carson City": "32510"}),
-        ("46", ["Shannon", "Oglala Lakota"], {"Shannon": "46113", "Oglala Lakota": "46102"}),
-        ("02", ["Wade Hampton", "Kusilvak"], {"Wade Hampton": "02270", "Kusilvak": "02158"}),
         (
             "22",
             ["Orleans Parish", "St. Tammany"],
@@ -58,7 +56,8 @@ def test_spelling_variants_share_a_key():
     ],
 )
 def test_family_traps(state_fips, names, expected):
-    assert resolve_counties(state_fips, names) == expected
+    resolved = resolve_counties(state_fips, names, 2004)
+    assert {name: resolution.fips for name, resolution in resolved.items()} == expected
 
 
 def test_states():

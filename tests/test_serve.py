@@ -1,12 +1,14 @@
 """`elections serve` for real: dagster-webserver and dagster-daemon as two processes (not
-`dagster dev`), with the instance's runs, events and schedules in a throwaway PostgreSQL
-server. An article dropped into the raw folder is published by the sensor's run, the run
-is in PostgreSQL's run storage, and SIGTERM stops both processes."""
+`dagster dev`) on a new instance, whose runs, events and schedules live in SQLite (the
+default) or in a throwaway PostgreSQL server. An article dropped into the raw folder is
+published by the sensor's run, the run is in the instance's run storage, and SIGTERM
+stops both processes."""
 
 import contextlib
 import os
 import pwd
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -93,7 +95,13 @@ def runs_in_postgres(url: str) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def test_serve_publishes_a_dropped_article_with_runs_in_postgres(postgres_url, tmp_path):
+def runs_in_sqlite(home: Path) -> dict[str, str]:
+    with contextlib.closing(sqlite3.connect(home / "history" / "runs.db")) as connection:
+        return dict(connection.execute("SELECT run_id, status FROM runs").fetchall())
+
+
+@pytest.mark.parametrize("storage", ["sqlite", "postgres"])
+def test_serve_publishes_a_dropped_article(storage, request, tmp_path):
     raw, home = tmp_path / "raw", tmp_path / "home"
     raw.mkdir()
     port = free_port()
@@ -104,8 +112,9 @@ def test_serve_publishes_a_dropped_article_with_runs_in_postgres(postgres_url, t
         "ELECTIONS_RAW_DIR": str(raw),
         "ELECTIONS_WAREHOUSE": str(tmp_path / "elections.duckdb"),
         "ELECTIONS_SENSOR_INTERVAL": "5",
-        "ELECTIONS_DAGSTER_PG_URL": postgres_url,
     }
+    if storage == "postgres":
+        env["ELECTIONS_DAGSTER_PG_URL"] = request.getfixturevalue("postgres_url")
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "serve"],
@@ -118,9 +127,9 @@ def test_serve_publishes_a_dropped_article_with_runs_in_postgres(postgres_url, t
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: graphql(url, "{ version }"), 90, "the webserver")
-        assert (home / "dagster.yaml").read_text() == (
-            PROJECT / "dagster.yaml"
-        ).read_text() + POSTGRES_STORAGE
+        template = (PROJECT / "dagster.yaml").read_text()
+        expected = template + POSTGRES_STORAGE if storage == "postgres" else template
+        assert (home / "dagster.yaml").read_text() == expected
         shutil.copyfile(SEED, raw / SEED_NAME)
         (run,) = wait_for(
             lambda: finished_runs(url, "dagster/sensor_name"), 120, "the sensor's reload"
@@ -129,14 +138,19 @@ def test_serve_publishes_a_dropped_article_with_runs_in_postgres(postgres_url, t
         with duckdb.connect(str(tmp_path / "elections.duckdb"), read_only=True) as db:
             assert db.execute("SELECT count(*) FROM county_results").fetchone() == (345,)
             assert db.execute("SELECT sum(votes) FROM state_results").fetchone() == (2731364,)
-        assert runs_in_postgres(postgres_url)[run["runId"]] == "SUCCESS"
-        assert not (home / "history" / "runs.db").exists()  # not in SQLite
+        if storage == "postgres":
+            assert runs_in_postgres(env["ELECTIONS_DAGSTER_PG_URL"])[run["runId"]] == "SUCCESS"
+            assert not (home / "history" / "runs.db").exists()
+        else:
+            assert runs_in_sqlite(home)[run["runId"]] == "SUCCESS"
     finally:
         seconds = stop(server)
         log.close()
     output = (tmp_path / "serve.log").read_text()
-    assert "instance storage: PostgreSQL" in output
-    assert "webserver stopped" in output and "daemon stopped" in output, output[-3000:]
+    shown = "PostgreSQL" if storage == "postgres" else f"SQLite in {home}"
+    assert f"instance storage: {shown}" in output
+    assert "webserver stopped (exit code 0)" in output, output[-3000:]
+    assert "daemon stopped (exit code 0)" in output, output[-3000:]
     assert seconds < 30
     with pytest.raises(OSError):  # the webserver is gone with it
         graphql(url, "{ version }")

@@ -7,7 +7,8 @@ each finding names its article, so one bad article is refused on its own (see
 :func:`refused_files`) while the others load.
 
 ERROR rules refuse the article; WARN rules report facts of the source that analysts
-should know about (rounded percentages, empty predictions) without refusing anything.
+should know about (rounded percentages, empty predictions) without refusing anything;
+INFO rules note what is right but worth knowing (a historical county without a FIPS code).
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.tables.extract import OTHER_CANDIDATE, ElectionTables
+from pipeline.tables.extract import OTHER_CANDIDATE, ElectionTables, national_party
 from pipeline.tables.reference import county_name_keys, name_key
-from pipeline.tables.schemas import ASSET_TABLES, MODELS
+from pipeline.tables.schemas import ASSET_TABLES, COUNTY_EQUIVALENTS, MODELS
 from pipeline.text.article import ArticleError
 
 ERROR = "ERROR"
 WARN = "WARN"
+INFO = "INFO"
 # Published percentages are rounded to 2 decimals: a cell up to 0.005 points away from
 # votes ÷ total is exact; up to 0.5 points is the source's rounding drift (a warning);
 # beyond that the cell is wrong.
@@ -286,12 +288,40 @@ def county_totals_row_matches_sums(tables: ElectionTables) -> pd.DataFrame:
 
 @rule("state_results")
 def state_votes_sum_to_total(tables: ElectionTables) -> pd.DataFrame:
-    """The candidates' votes in the statewide results add up to its Totals row."""
-    sums = tables.state_results.groupby("file")["votes"].sum().rename("sum")
+    """The candidates' votes in the statewide results add up to its Totals row: popular
+    votes, and legislative votes where a legislature chose the electors."""
+    parts = []
+    measures = [
+        ("votes", "total_votes", "Votes"),
+        ("legislative_votes", "legislative_votes", "Legislative vote"),
+    ]
+    for column, total, label in measures:
+        sums = tables.state_results.groupby("file")[column].sum().rename("sum")
+        elections = tables.elections.join(sums, on="file")
+        elections = elections[elections[total].notna()]
+        bad = elections[elections["sum"].fillna(0) != elections[total]]
+        parts.append(
+            cells(bad.assign(line=bad["totals_line"]), f"Totals: {label}", bad[total], bad["sum"])
+        )
+    return _concat(parts)
+
+
+@rule("state_results")
+def electoral_votes_sum_to_total(tables: ElectionTables) -> pd.DataFrame:
+    """The candidates' electoral votes in the statewide results add up to the state's
+    electoral votes in its Totals row (a split state, a faithless or an unpledged elector
+    gives them to several candidates; no rule assumes that the winner takes all)."""
+    results = tables.state_results
+    given = results[results["electoral_votes"].notna()]
+    sums = given.groupby("file")["electoral_votes"].sum().rename("sum")
     elections = tables.elections.join(sums, on="file")
-    bad = elections[elections["sum"].fillna(0) != elections["total_votes"]]
+    elections = elections[elections["electoral_votes"].notna() & elections["sum"].notna()]
+    bad = elections[elections["sum"] != elections["electoral_votes"]]
     return cells(
-        bad.assign(line=bad["totals_line"]), "Totals: Votes", bad["total_votes"], bad["sum"]
+        bad.assign(line=bad["totals_line"]),
+        "Electoral votes (sum)",
+        bad["sum"],
+        bad["electoral_votes"],
     )
 
 
@@ -363,14 +393,48 @@ def infobox_matches_results(tables: ElectionTables) -> pd.DataFrame:
     return _concat(parts)
 
 
+def _state_electoral_votes(tables: ElectionTables) -> pd.Series:
+    """Electoral votes of each article's state: its Totals row, else the candidates' sum."""
+    results = tables.state_results[tables.state_results["electoral_votes"].notna()]
+    sums = results.groupby("file")["electoral_votes"].sum()
+    totals = tables.elections.set_index("file")["electoral_votes"]
+    return totals.fillna(sums.reindex(totals.index)).rename("electoral_votes")
+
+
 @rule("electors")
-def electors_match_winner_electoral_votes(tables: ElectionTables) -> pd.DataFrame:
-    """The electors list has as many names as the winner's electoral votes."""
+def electors_match_electoral_votes(tables: ElectionTables) -> pd.DataFrame:
+    """The electors list has as many names as the state has electoral votes (its Totals
+    row, else the candidates' sum)."""
     listed = tables.electors.groupby("file").agg(count=("ordinal", "size"), line=("line", "max"))
-    winner = tables.state_results.groupby("file")["electoral_votes"].max().rename("winner")
-    compared = listed.join(winner).reset_index()
-    bad = compared[compared["winner"].notna() & (compared["count"] != compared["winner"])]
-    return cells(bad, "Electors (count)", bad["count"], bad["winner"])
+    compared = listed.join(_state_electoral_votes(tables)).reset_index()
+    expected = compared["electoral_votes"]
+    bad = compared[expected.notna() & (compared["count"] != expected)]
+    return cells(bad, "Electors (count)", bad["count"], bad["electoral_votes"])
+
+
+@rule("electors")
+def electors_match_candidates(tables: ElectionTables) -> pd.DataFrame:
+    """Where the article names the candidate of every elector, each candidate has as many
+    electors as electoral votes in the statewide results."""
+    electors = tables.electors
+    named = electors.groupby("file")["candidate"].agg(lambda c: c.notna().all())
+    electors = electors[electors["file"].isin(named[named].index)]
+    listed = (
+        electors.groupby(["file", "candidate"])
+        .agg(count=("ordinal", "size"), line=("line", "max"))
+        .reset_index()
+    )
+    state = tables.state_results
+    state = state[state["file"].isin(electors["file"]) & (state["electoral_votes"].fillna(0) > 0)]
+    won = state[["file", "candidate", "electoral_votes", "line"]].rename(
+        columns={"line": "results_line"}
+    )
+    compared = listed.merge(won, on=["file", "candidate"], how="outer")
+    compared["count"] = compared["count"].fillna(0).astype("int64")
+    compared["electoral_votes"] = compared["electoral_votes"].fillna(0)
+    compared["line"] = compared["line"].fillna(compared["results_line"]).astype("int64")
+    bad = compared[compared["count"] != compared["electoral_votes"]]
+    return cells(bad, "Electors of " + bad["candidate"], bad["count"], bad["electoral_votes"])
 
 
 @rule("district_results", WARN)
@@ -387,10 +451,30 @@ def districts_match_electoral_votes(tables: ElectionTables) -> pd.DataFrame:
     return cells(bad, "District (count)", bad["count"], expected[bad.index])
 
 
+@rule("district_results")
+def district_electoral_votes_within_statewide(tables: ElectionTables) -> pd.DataFrame:
+    """In a split state, no candidate wins more district electors (the district table's
+    'Electoral vote' column) than electoral votes in the statewide results."""
+    districts = tables.district_results[tables.district_results["electoral_votes"].notna()]
+    won = districts.groupby(["file", "candidate"]).agg(
+        districts=("electoral_votes", "sum"), line=("line", "max")
+    )
+    state = tables.state_results.set_index(["file", "candidate"])["electoral_votes"]
+    compared = won.join(state).reset_index()
+    bad = compared[compared["districts"] > compared["electoral_votes"].fillna(0)]
+    return cells(
+        bad,
+        "Electoral vote of " + bad["candidate"] + " (districts)",
+        bad["districts"],
+        "at most " + bad["electoral_votes"].fillna(0).astype("int64").astype("str"),
+    )
+
+
 @rule("county_flips")
 def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     """Every flipped county is a county of the by-county table, won there by the party it
-    flipped to."""
+    flipped to (a state affiliate counts as its national party: Minnesota's
+    Democratic–Farmer–Labor is Democratic)."""
     flipped = tables.county_flips[["file", "county"]]
     results = tables.county_results.merge(flipped, on=["file", "county"])
     results = results[results["candidate"] != OTHER_CANDIDATE]
@@ -400,7 +484,8 @@ def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     )
     missing = flips[flips["_merge"] == "left_only"]
     present = flips[flips["_merge"] == "both"]
-    wrong = present[present["party"] != present["to_party"]]
+    winner = present["party"].fillna("").map(national_party)
+    wrong = present[winner != present["to_party"].map(national_party)]
     return _concat(
         [
             cells(missing, "County", missing["county"], "a county of the by-county table"),
@@ -442,15 +527,44 @@ def one_article_per_election(tables: ElectionTables) -> pd.DataFrame:
 @rule("county_results", WARN)
 def county_names_resolve_to_fips(tables: ElectionTables) -> pd.DataFrame:
     """Every county-equivalent name resolves to a FIPS code of its state (Census 2010 and
-    2016 county files); a name that does not loads with a NULL county_fips."""
+    2016 county files, and the units renamed or merged since: county_fips_changes.csv); a
+    name that does not loads with a NULL county_fips. Wards, state house districts and
+    towns have no FIPS code, and are not reported."""
     summaries = tables.county_summaries
-    missing = summaries[summaries["county_fips"].isna()]
+    missing = summaries[
+        summaries["county_fips"].isna() & summaries["unit_type"].isin(COUNTY_EQUIVALENTS)
+    ]
     return cells(
         missing,
         "County",
         missing["county"],
         "a county-equivalent of " + missing["state_po"] + " in the Census county files",
     )
+
+
+@rule("county_results", INFO)
+def historical_units_have_no_fips(tables: ElectionTables) -> pd.DataFrame:
+    """Counties that never had a FIPS code (abolished before the Census county numbering;
+    county_fips_changes.csv lists them) load with a NULL county_fips and the code of their
+    successor today as current_fips: noted, not a fault."""
+    summaries = tables.county_summaries
+    historical = summaries[summaries["unit_type"] == "historical"]
+    return cells(
+        historical,
+        "County",
+        historical["county"],
+        "no FIPS code; today part of " + historical["current_fips"].fillna("(unknown)"),
+    )
+
+
+@rule("nominees", WARN)
+def infobox_figures_are_clean(tables: ElectionTables) -> pd.DataFrame:
+    """Every infobox figure (electoral vote, popular vote, percentage) is a number alone. A
+    footnote leaked into a value ('9) instead of Kerry') is reported; the number before it
+    is read and compared with the results table."""
+    nominees = tables.nominees
+    leaked = nominees[nominees["leaked_text"].notna()]
+    return cells(leaked, "Infobox", leaked["leaked_text"], "a number alone")
 
 
 COUNTIES_MATCH_REFERENCE = Rule(

@@ -17,17 +17,21 @@ instance's load lock from start to end, whichever assets it selects
 import base64
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 
+from pipeline import progress
 from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
 from pipeline.checks.rules import (
     COUNTIES_MATCH_REFERENCE,
     ERROR,
+    INFO,
     Rule,
     all_rules,
     evaluate,
     per_article_findings,
 )
+from pipeline.defs.history import prune_runs
 from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
 from pipeline.defs.runs import LoadSlot
 from pipeline.settings import resolve
@@ -35,6 +39,7 @@ from pipeline.tables.extract import ElectionTables
 from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
 from pipeline.warehouse.maps import draw_election_maps
 from pipeline.warehouse.publish import WarehouseRefused, check_before_build, publish_warehouse
+from pipeline.warehouse.quality import quality_report
 
 SOURCE_GROUP = "source"
 EXTRACTED_GROUP = "extracted"
@@ -47,16 +52,40 @@ def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
     schema = dg.TableSchema(
         columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.dtypes.items()]
     )
-    preview = frame.drop(columns=["file", "text"], errors="ignore").head(10)
     return {
         "dagster/row_count": dg.MetadataValue.int(len(frame)),
         "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-        "preview": dg.MetadataValue.md(markdown(preview)),
+        "preview": table(frame.drop(columns=["file", "text"], errors="ignore"), rows=10),
     }
 
 
-def markdown(frame: pd.DataFrame) -> str:
-    return frame.to_markdown(index=False) if len(frame) else "(no rows)"
+def table(frame: pd.DataFrame, rows: int = SHOWN_CELLS) -> dg.MetadataValue:
+    """The first ``rows`` rows of ``frame`` as a table the UI draws, with its schema (the
+    warehouse has every row; metadata stays small, whatever the corpus)."""
+    shown = frame.head(rows).astype(object).where(frame.head(rows).notna(), None)
+    kinds = {"b": "bool", "i": "int", "u": "int", "f": "float"}
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(str(name), kinds.get(dtype.kind, "string"))
+            for name, dtype in frame.dtypes.items()
+        ]
+    )
+    records = [
+        dg.TableRecord({str(k): _plain(v) for k, v in row.items()})
+        for row in shown.to_dict("records")
+    ]
+    return dg.MetadataValue.table(records=records, schema=schema)
+
+
+def _plain(value: object) -> str | int | float | bool | None:
+    """A cell as the UI's table takes it: numpy numbers as Python ones, the rest as text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple | np.ndarray):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
 
 
 RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
@@ -78,10 +107,12 @@ def article_files(
 ):
     """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
     size, and the decoded text or why there is none. Each file is read once, here."""
+    paths = article_source.paths()
     files = pd.DataFrame(
-        [article_source.read(path) for path in article_source.paths()],
+        [article_source.read(path) for path in paths],
         columns=["file", "sha256", "bytes", "text", "error", "error_line"],
     ).astype({"error_line": "Int64"})
+    progress.report("read", len(paths), len(paths), "files")
     yield dg.Output(files, metadata=table_metadata(files))
     yield dg.AssetCheckResult(
         check_name=RAW_FOLDER_HAS_ARTICLES.name,
@@ -91,32 +122,31 @@ def article_files(
 
 
 def check_spec(rule: Rule) -> dg.AssetCheckSpec:
-    consequence = (
-        "ERROR: an article failing it is refused (not published)."
-        if rule.severity == ERROR
-        else "WARN: reported, nothing is refused."
-    )
+    consequence = {
+        ERROR: "ERROR: an article failing it is refused (not published).",
+        INFO: "INFO: noted for the analyst; it never fails.",
+    }.get(rule.severity, "WARN: reported, nothing is refused.")
     return dg.AssetCheckSpec(
         rule.name, asset=rule.table, description=f"{rule.description} {consequence}"
     )
 
 
 def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCheckResult:
-    """A rule's verdict with the failing cells an analyst needs to see, without the logs."""
+    """A rule's verdict with the failing cells an analyst needs to see, without the logs.
+    Dagster knows no INFO severity: an INFO rule passes, with its notes as metadata."""
     failing = findings[findings["check"] == rule.name]
     shown = failing[["file", "section", "line", "column", "published", "expected"]].rename(
         columns={"line": "row (line)"}
     )
-    note = f"\n\n… and {len(shown) - SHOWN_CELLS} more" if len(shown) > SHOWN_CELLS else ""
     return dg.AssetCheckResult(
         asset_key=rule.table,
         check_name=rule.name,
-        passed=failing.empty,
-        severity=dg.AssetCheckSeverity(rule.severity),
+        passed=failing.empty or rule.severity == INFO,
+        severity=dg.AssetCheckSeverity(ERROR if rule.severity == ERROR else "WARN"),
         metadata={
             "failures": dg.MetadataValue.int(len(failing)),
             "articles": dg.MetadataValue.int(failing["file"].nunique()),
-            "failing cells": dg.MetadataValue.md(markdown(shown.head(SHOWN_CELLS)) + note),
+            "failing cells": table(shown),
             **{name: dg.MetadataValue.text(value) for name, value in extra.items()},
         },
     )
@@ -148,25 +178,26 @@ def extracted_tables(
     """Parse every new or changed article (the others come from the parse cache), extract
     its typed tables and run every data-quality rule on the tables of all articles."""
 
-    def progress(done: int, total: int) -> None:
-        if done == total or done % 100 == 0:
-            context.log.info(f"parsed {done} of {total} new or changed articles")
-
     live = resolve(warehouse_file.path)
     try:  # before the parse cache writes anything beside it
         check_before_build(live, int(article_files["bytes"].sum()))
     except WarehouseRefused as error:
         raise dg.Failure(description=str(error)) from None
     cache = ParseCache(live)
-    extraction = extract_with_cache(article_files, cache, progress)
-    tables = extraction.tables
-    reused = len(article_files) - extraction.parsed
-    context.log.info(
-        f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
-    )
-    findings = evaluate(
-        tables, extraction.unreadable, reference_returns.read(tables.elections), extraction.known
-    )
+    with progress.listening(progress.Throttled(context.log.info)):
+        extraction = extract_with_cache(article_files, cache)
+        tables = extraction.tables
+        reused = len(article_files) - extraction.parsed
+        context.log.info(
+            f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
+        )
+        progress.report("checks")
+        findings = evaluate(
+            tables,
+            extraction.unreadable,
+            reference_returns.read(tables.elections),
+            extraction.known,
+        )
     if extraction.changed:
         try:
             cache.save(tables, per_article_findings(findings))
@@ -197,30 +228,59 @@ def warehouse(
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
     as a whole on each load. Refused articles keep their last good version."""
     path = resolve(warehouse_file.path)
+    tables = ElectionTables(
+        **{name: inputs[name] for name in ASSET_TABLES}, sections=typed_frame("sections", [])
+    )
     try:
-        report = publish_warehouse(
-            ElectionTables(
-                **{name: inputs[name] for name in ASSET_TABLES},
-                sections=typed_frame("sections", []),
-            ),
-            inputs["quality_findings"],
-            inputs["article_files"],
-            path,
-            run_id=context.run.run_id,
-        )
+        with progress.listening(progress.Throttled(context.log.info)):
+            report = publish_warehouse(
+                tables,
+                inputs["quality_findings"],
+                inputs["article_files"],
+                path,
+                run_id=context.run.run_id,
+                history_loads=warehouse_file.history_loads,
+            )
     except WarehouseRefused as error:
         raise dg.Failure(description=str(error)) from None
+    # This run is one of the loads the history keeps.
+    pruned = prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)
+    refused = report.refused
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path.resolve())),
             "articles": dg.MetadataValue.int(report.counts["dim_election"]),
             "versions added": dg.MetadataValue.int(report.added),
             "versions removed": dg.MetadataValue.int(report.removed),
-            "refused": dg.MetadataValue.md(markdown(report.refused)),
-            "load log": dg.MetadataValue.md(markdown(report.load_log)),
-            "rows": dg.MetadataValue.md(
-                markdown(pd.DataFrame(report.counts.items(), columns=["table", "rows"]))
+            "old runs deleted": dg.MetadataValue.int(pruned),
+            "refused": dg.MetadataValue.int(len(refused)),
+            "refused articles": table(refused),
+            "rows": table(pd.DataFrame(report.counts.items(), columns=["table", "rows"]), 100),
+        }
+    )
+
+
+@dg.asset(group_name=WAREHOUSE_GROUP, kinds={"duckdb"}, deps=[warehouse])
+def data_quality_report(warehouse_file: Warehouse) -> dg.MaterializeResult:
+    """One page on the quality of the latest load, rebuilt with it: every check over every
+    article, what changed since the load before (new failures, fixed ones), and the
+    articles refused with the version each one keeps. The tables show their first rows;
+    the views ``data_quality``, ``data_quality_changes`` and ``quarantine`` hold them all."""
+    report = quality_report(resolve(warehouse_file.path))
+    checks, changes, refused = report["checks"], report["changes"], report["refused"]
+    failed = checks[~checks["passed"]]
+    return dg.MaterializeResult(
+        metadata={
+            "summary": dg.MetadataValue.text(
+                f"{len(checks)} checks over {checks['articles_checked'].max()} articles: "
+                f"{len(failed)} failing ({(failed['severity'] == 'ERROR').sum()} ERROR); "
+                f"{(changes['change'] == 'new failure').sum()} new failures and "
+                f"{(changes['change'] == 'fixed').sum()} fixed since the load before; "
+                f"{len(refused)} articles refused"
             ),
+            "checks × articles": table(checks, rows=100),
+            "changes since the load before": table(changes),
+            "refused articles": table(refused),
         }
     )
 
@@ -234,13 +294,16 @@ MAPS_SHOWN = 4
     deps=[warehouse],
     automation_condition=dg.AutomationCondition.eager(),
 )
-def county_maps(warehouse_file: Warehouse) -> dg.MaterializeResult:
+def county_maps(
+    context: dg.AssetExecutionContext, warehouse_file: Warehouse
+) -> dg.MaterializeResult:
     """A choropleth of county margins (Republican minus Democratic) for each election, as
     PNG files in ``<warehouse>.maps/``; only elections whose article changed are drawn
     again. Drawn after each reload under `make ui`, or by `make maps`."""
     path = resolve(warehouse_file.path)
     folder = path.with_name(path.name + ".maps")
     maps = draw_election_maps(path, folder, code_fingerprint())
+    prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)
     images = "\n\n".join(
         f"**{row.state} {row.year}**\n\n![{row.state} {row.year}](data:image/png;base64,"
         f"{base64.b64encode((folder / row.file).read_bytes()).decode()})"

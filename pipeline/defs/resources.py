@@ -10,8 +10,9 @@ import dagster as dg
 import pandas as pd
 from pyarrow import feather
 
+from pipeline import settings
 from pipeline.defs.runs import frames_folder
-from pipeline.settings import SETTINGS, resolve
+from pipeline.settings import resolve
 from pipeline.tables.reference import read_county_returns
 from pipeline.text.source import article_paths, read_article_bytes, read_source
 
@@ -21,7 +22,7 @@ class ArticleSource(dg.ConfigurableResource):
     (``ELECTIONS_MAX_ARTICLE_BYTES``)."""
 
     raw_dir: str
-    max_article_bytes: int = int(SETTINGS["ELECTIONS_MAX_ARTICLE_BYTES"].default)
+    max_article_bytes: int = int(settings.SETTINGS["ELECTIONS_MAX_ARTICLE_BYTES"].default)
 
     def folder(self) -> Path:
         return resolve(self.raw_dir)
@@ -61,9 +62,11 @@ class ReferenceReturns(dg.ConfigurableResource):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB file analysts query (``ELECTIONS_WAREHOUSE``)."""
+    """The DuckDB file analysts query (``ELECTIONS_WAREHOUSE``), and how many loads of
+    history it and the Dagster instance keep (``ELECTIONS_HISTORY_LOADS``)."""
 
     path: str
+    history_loads: int = int(settings.SETTINGS["ELECTIONS_HISTORY_LOADS"].default)
 
 
 class ArrowFrames(dg.ConfigurableIOManager):

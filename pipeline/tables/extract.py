@@ -16,7 +16,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from pipeline.tables.reference import find_state, resolve_counties
+from pipeline import progress
+from pipeline.tables.reference import UNRESOLVED, Resolution, find_state, resolve_counties
 from pipeline.tables.schemas import MODELS, typed_frame
 from pipeline.text.article import (
     Article,
@@ -41,14 +42,16 @@ NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 RESULTS_HEADING = re.compile(r"^(?:results|general election|statewide results?)\b", re.I)
 COUNTY_HEADING = re.compile(
     r"\bby (?:county|parish|borough|county[- ]equivalent|county and independent city"
-    r"|municipality|census area|city)",
+    r"|municipality|census area|city|ward|(?:state )?(?:house|legislative) district"
+    r"|town(?:ship)?)",
     re.I,
 )
 # First header cell of a by-county table: County, Parish, Borough, County or city,
 # Borough/Census area, Locality, Jurisdiction… (the table also has a Margin group).
 COUNTY_FIRST_HEADER = re.compile(
     r"^(?:counties|county|parish|borough|census area|municipality|city|independent city|locality"
-    r"|jurisdiction|county[- ]equivalent|state house district)s?"
+    r"|jurisdiction|county[- ]equivalent|ward|town|township"
+    r"|(?:state )?(?:house|legislative) district)s?"
     r"(?:\s*(?:/|or|and)\s*(?:county|parish|borough|census area|independent city|city"
     r"|equivalent)s?)?$",
     re.I,
@@ -72,6 +75,21 @@ TOTAL_LABEL = re.compile(r"^totals?(?: votes?(?: cast)?)?$", re.I)
 TURNOUT_LABEL = re.compile(r"^(?:voter )?turnout\b(?:\s*\((?P<basis>[^)]*)\))?", re.I)
 OTHER_COLUMN = re.compile(r"\b(?:various|others?|write[- ]?ins?|all others)\b", re.I)
 AT_LARGE = re.compile(r"^at[- ]large$", re.I)
+ELECTORAL_VOTE_COLUMN = re.compile(r"^electoral votes?$", re.I)
+LEGISLATIVE_COLUMNS = ("legislative vote", "legislative votes")
+ELECTOR_NOTE = re.compile(r"^(?:voted for|pledged to)\s+", re.I)
+# Reporting units that are not county-equivalents, by the first header cell of their
+# table: they carry no FIPS code. Alaska's municipalities are boroughs, not towns.
+WARD_HEADER = re.compile(r"^wards?$", re.I)
+HOUSE_DISTRICT_HEADER = re.compile(r"^(?:state )?(?:house|legislative) districts?$", re.I)
+TOWN_HEADER = re.compile(r"^(?:towns?|townships?|municipalit(?:y|ies))$", re.I)
+# State affiliates of a national party: Minnesota's DFL is the Democratic party there.
+STATE_AFFILIATES = {
+    "democratic-farmer-labor": "Democratic",
+    "dfl": "Democratic",
+    "democratic-nonpartisan league": "Democratic",
+    "democratic-npl": "Democratic",
+}
 
 CHUNK_ARTICLES = 250
 OTHER_CANDIDATE = "Other"
@@ -132,9 +150,7 @@ class ElectionTables:
         )
 
 
-def extract_articles(
-    files: pd.DataFrame, progress: Callable[[int, int], None] | None = None
-) -> tuple[ElectionTables, list[ArticleError]]:
+def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables of every readable article of ``files`` (see
     :func:`~pipeline.text.source.read_source`), and the error of each article that could
     not be read.
@@ -159,8 +175,7 @@ def extract_articles(
         if number % CHUNK_ARTICLES == 0 or number == len(files):
             parts.append(extract_tables_from_rows(rows))
             rows = {name: [] for name in MODELS}
-        if progress:
-            progress(number, len(files))
+        progress.report("parse", number, len(files))
     return ElectionTables.concat(parts), errors
 
 
@@ -218,6 +233,18 @@ def party_name(text: str) -> str | None:
     if re.fullmatch(r"write[- ]?in", name, flags=re.I):
         return "Write-in"
     return name or None
+
+
+def national_party(party: str) -> str:
+    """The national party a party name stands for, so that parties compare across tables
+    and states: ``Democratic–Farmer–Labor`` and ``Minnesota Democratic-Farmer-Labor`` →
+    ``Democratic``; ``Republican Party of Minnesota`` → ``Republican``; others unchanged."""
+    name = re.sub(r"\s+party of .+$", "", party.strip(), flags=re.I)
+    key = name.translate(DASHES).lower()
+    for affiliate, national in STATE_AFFILIATES.items():
+        if key == affiliate or key.endswith(" " + affiliate):
+            return national
+    return name
 
 
 def surname(name: str) -> str:
@@ -294,8 +321,10 @@ def _lower_cells(row: Row) -> list[str]:
 
 
 def _is_results_header(row: Row) -> bool:
+    """A statewide results header: candidates with popular votes, or with the votes of
+    the legislature that chose the electors."""
     cells = _lower_cells(row)
-    return "candidate" in cells and "votes" in cells
+    return "candidate" in cells and any(c == "votes" or c in LEGISLATIVE_COLUMNS for c in cells)
 
 
 def _is_county_header(row: Row) -> bool:
@@ -323,11 +352,25 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
 
     results, totals = _state_results(article)
     candidates = [row["candidate"] for row in results]
-    county_rows, summaries, table_totals = _county_results(article, candidates)
+    popular = totals["total_votes"] is not None
+    county_rows, summaries, table_totals, unit_header = _county_results(
+        article, candidates, required=popular
+    )
     flips = _county_flips(article)
-    fips = resolve_counties(state.fips, [row["county"] for row in summaries + flips])
-    for row in county_rows + summaries + flips:
-        row["county_fips"] = fips[row["county"]]
+    names = [row["county"] for row in summaries + flips]
+    table_unit = unit_of_table(unit_header)
+    resolved = (
+        resolve_counties(state.fips, names, article.year)
+        if table_unit is None
+        else dict.fromkeys(names, UNRESOLVED)
+    )
+    for row in county_rows + flips:
+        row["county_fips"] = resolved[row["county"]].fips
+    for row in summaries:
+        resolution = resolved[row["county"]]
+        row["county_fips"] = resolution.fips
+        row["current_fips"] = resolution.current_fips
+        row["unit_type"] = table_unit or unit_type(state.postal_code, row["county"], resolution)
     district_results, representatives = _districts(article, candidates)
 
     if totals["turnout_pct"] is None:
@@ -352,7 +395,7 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
         "county_table_totals": table_totals,
         "district_results": district_results,
         "district_representatives": representatives,
-        "electors": _electors(article),
+        "electors": _electors(article, candidates),
         "predictions": _predictions(article),
         "county_flips": flips,
         "fundraising": _fundraising(article, candidates),
@@ -361,6 +404,33 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
         ],
     }
     return {name: [{**key, **row} for row in rows] for name, rows in tables.items()}
+
+
+def unit_of_table(header: str | None) -> str | None:
+    """The reporting unit of a results table whose units are not county-equivalents (ward,
+    state house district, town), from its first header cell; None for county-equivalents."""
+    if header is None:
+        return None
+    if WARD_HEADER.match(header):
+        return "ward"
+    if HOUSE_DISTRICT_HEADER.match(header):
+        return "state house district"
+    if TOWN_HEADER.match(header):
+        return "town"
+    return None
+
+
+def unit_type(state_po: str, name: str, resolution: Resolution) -> str:
+    """The kind of a county-equivalent: that of the unit it resolves to (county, parish,
+    borough, census area, independent city, historical), else what the state and the name
+    say (Louisiana has parishes; Alaska boroughs and census areas)."""
+    if resolution.kind is not None:
+        return resolution.kind
+    if state_po == "LA":
+        return "parish"
+    if state_po == "AK":
+        return "census area" if name.lower().endswith("census area") else "borough"
+    return "county"
 
 
 def _election_date(article: Article) -> date | None:
@@ -391,18 +461,36 @@ def _infobox_turnout(article: Article) -> dict:
         return {}
 
 
+INFOBOX_FIGURE = re.compile(r"^[^\d+\-\u2212]*([+\-\u2212]?[\d,.]+%?)")
+INFOBOX_FIGURE_KEYS = ("Electoral Vote", "Popular Vote", "Percentage")
+
+
 def _infobox_number(article: Article, key: str, parse: Callable[[str], float]):
-    """An infobox figure, or None where the value is missing or broken (``Percentage1: '``)."""
+    """An infobox figure, or None where the value is missing or broken (``Percentage1: '``).
+    Text after the number (a leaked footnote, ``9) instead of Kerry``) is left aside:
+    :func:`_leaked_text` reports it."""
     value = article.infobox.get(key)
     if value is None:
         return None
-    match = re.match(r"^[^\d+\-\u2212]*([+\-\u2212]?[\d,.]+%?)", value.text)
+    match = INFOBOX_FIGURE.match(value.text)
     if not match:
         return None
     try:
         return parse(match[1])
     except ValueError:
         return None
+
+
+def _leaked_text(article: Article, ordinal: int) -> str | None:
+    """The nominee's infobox figures that carry text after their number, as written
+    (``Electoral Vote1: 9) instead of Kerry``); None where every figure is clean."""
+    leaks = []
+    for name in INFOBOX_FIGURE_KEYS:
+        value = article.infobox.get(f"{name}{ordinal}")
+        match = INFOBOX_FIGURE.match(value.text) if value else None
+        if match and value.text[match.end() :].strip():
+            leaks.append(f"{name}{ordinal}: {value.text}")
+    return "; ".join(leaks) or None
 
 
 def _nominees(article: Article, candidates: list[str]) -> list[dict]:
@@ -426,6 +514,7 @@ def _nominees(article: Article, candidates: list[str]) -> list[dict]:
                 ),
                 "popular_votes": _infobox_number(article, f"Popular Vote{ordinal}", parse_count),
                 "pct": _infobox_number(article, f"Percentage{ordinal}", parse_percent),
+                "leaked_text": _leaked_text(article, ordinal),
             }
         )
         ordinal += 1
@@ -433,10 +522,16 @@ def _nominees(article: Article, candidates: list[str]) -> list[dict]:
 
 
 def _state_results(article: Article) -> tuple[list[dict], dict]:
-    """The statewide results table: candidate rows, and the totals and turnout rows."""
+    """The statewide results table: candidate rows, and the totals and turnout rows.
+
+    Where a legislature chose the electors, the table has a ``Legislative vote`` column
+    instead of ``Votes``: popular votes are then NULL, and nothing else is required."""
     found = find_table(article, RESULTS_HEADING, _is_results_header)
     if found is None:
-        raise article.error("no statewide results table (a table with 'Candidate' and 'Votes')")
+        raise article.error(
+            "no statewide results table (a table with 'Candidate' and 'Votes' or "
+            "'Legislative vote')"
+        )
     section, table, header_index = found
     header = [cell.lower() for cell in table.rows[header_index].cells]
     while header and not header[-1]:
@@ -444,8 +539,10 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
     numeric = [
         c
         for c in header[header.index("candidate") + 1 :]
-        if c in ("votes", "percentage", "%", "electoral votes")
+        if c in ("votes", "percentage", "%", "electoral votes", *LEGISLATIVE_COLUMNS)
     ]
+    popular = "votes" in numeric
+    legislative = next((c for c in numeric if c in LEGISLATIVE_COLUMNS), None)
     results: list[dict] = []
     totals: dict = {
         "totals_line": None,
@@ -454,6 +551,7 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
         "electoral_votes": None,
         "turnout_pct": None,
         "turnout_basis": None,
+        "legislative_votes": None,
     }
     for row in table.rows[header_index + 1 :]:
         cells = _Cells(article, section, row)
@@ -464,7 +562,12 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
         if TOTAL_LABEL.match(label):
             values = dict(zip(numeric, filled[1:], strict=False))
             totals["totals_line"] = row.line
-            totals["total_votes"] = cells.count(values.get("votes", ""), "Votes")
+            if popular:
+                totals["total_votes"] = cells.count(values.get("votes", ""), "Votes")
+            if legislative:
+                totals["legislative_votes"] = cells.count(
+                    values.get(legislative, ""), "Legislative vote"
+                )
             totals["total_pct"] = cells.optional_percent(
                 values.get("percentage", values.get("%", "")), "Percentage"
             )
@@ -492,7 +595,7 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
                     "ballot_order": len(results) + 1,
                     "candidate": name,
                     "party": party_name(values.get("party", "")),
-                    "votes": cells.count(values["votes"], "Votes"),
+                    "votes": cells.count(values["votes"], "Votes") if popular else None,
                     "pct": cells.optional_percent(
                         values.get("percentage", values.get("%", "")), "Percentage"
                     ),
@@ -500,13 +603,16 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
                         values.get("electoral votes", ""), "Electoral votes"
                     ),
                     "incumbent": bool(note and "incumbent" in note.lower()),
+                    "legislative_votes": cells.count(values[legislative], "Legislative vote")
+                    if legislative
+                    else None,
                 }
             )
     if not results:
         raise article.error(
             "the statewide results table has no candidate rows", section, table.line
         )
-    if totals["total_votes"] is None:
+    if totals["totals_line"] is None:
         raise article.error(
             "the statewide results table has no 'Totals' row (is the file cut off?)",
             section,
@@ -591,10 +697,15 @@ def _county_columns(
 
 
 def _county_results(
-    article: Article, candidates: list[str]
-) -> tuple[list[dict], list[dict], list[dict]]:
+    article: Article, candidates: list[str], required: bool
+) -> tuple[list[dict], list[dict], list[dict], str | None]:
+    """The by-county table (by county-equivalent, ward, state house district or town):
+    candidate columns, margin and total of each unit, the Totals row, and the table's first
+    header cell (what its units are). Required of every article with popular votes."""
     found = find_table(article, COUNTY_HEADING, _is_county_header)
     if found is None:
+        if not required:
+            return [], [], [], None
         raise article.error("no by-county table (a table whose header has 'County' and 'Margin')")
     section, table, header_index = found
     columns, first_data = _county_columns(article, section, table, header_index, candidates)
@@ -679,7 +790,7 @@ def _county_results(
         )
     if not summaries:
         raise article.error("the by-county table has no county rows", section, table.line)
-    return county_rows, summaries, table_totals
+    return county_rows, summaries, table_totals, table.rows[header_index].cells[0]
 
 
 def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], list[dict]]:
@@ -696,9 +807,12 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
     header = list(table.rows[header_index].cells)
     candidate_columns = {}
     representative_index = None
+    electoral_index = None
     for index, label in enumerate(header[1:], start=1):
         if label.lower().startswith("representative"):
             representative_index = index
+        elif ELECTORAL_VOTE_COLUMN.match(label):
+            electoral_index = index
         elif label:
             candidate = match_candidate(label, candidates)
             if candidate is None:  # its percentages would be lost: refuse the table
@@ -745,6 +859,7 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
                 raise cells.error(f"district cell '{first}' is neither a number nor 'At-large'")
             district = cells.count(number[0], "District")
             label = str(district)
+        elector = _district_elector(cells, row, electoral_index, candidates)
         for index, candidate in candidate_columns.items():
             text = row.cells[index] if index < len(row.cells) else ""
             results.append(
@@ -754,6 +869,7 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
                     "district_label": label,
                     "candidate": candidate,
                     "pct": cells.optional_percent(text, header[index]),
+                    "electoral_votes": None if elector is None else int(candidate == elector),
                 }
             )
         if representative_index is not None and representative_index < len(row.cells):
@@ -765,6 +881,23 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
     return results, representatives
 
 
+def _district_elector(
+    cells: _Cells, row: Row, index: int | None, candidates: list[str]
+) -> str | None:
+    """The candidate a split state's district gave its elector to: the cell of the
+    district table's ``Electoral vote`` column names the district's winner. None where
+    the table has no such column or the cell is empty."""
+    text = row.cells[index] if index is not None and index < len(row.cells) else ""
+    if not text:
+        return None
+    candidate = match_candidate(text, candidates)
+    if candidate is None:
+        raise cells.error(
+            f"column 'Electoral vote': '{text}' names no candidate of the statewide results table"
+        )
+    return candidate
+
+
 def _section_items(article: Article, heading: re.Pattern) -> Iterator[tuple[Section, ListItem]]:
     for section in article.sections():
         if heading.search(section.name):
@@ -772,12 +905,19 @@ def _section_items(article: Article, heading: re.Pattern) -> Iterator[tuple[Sect
                 yield section, item
 
 
-def _electors(article: Article) -> list[dict]:
-    return [
-        {"line": item.line, "ordinal": item.number, "elector": split_note(item.text)[0]}
-        for _, item in _section_items(article, ELECTORS_HEADING)
-        if item.number is not None
-    ]
+def _electors(article: Article, candidates: list[str]) -> list[dict]:
+    """The numbered list of electors; an elector's note names the candidate the elector
+    voted for where the article says it (``Frank M. Dixon (Harry F. Byrd)``)."""
+    rows = []
+    for _, item in _section_items(article, ELECTORS_HEADING):
+        if item.number is None:
+            continue
+        name, note = split_note(item.text)
+        voted_for = match_candidate(ELECTOR_NOTE.sub("", note), candidates) if note else None
+        rows.append(
+            {"line": item.line, "ordinal": item.number, "elector": name, "candidate": voted_for}
+        )
+    return rows
 
 
 def _predictions(article: Article) -> list[dict]:

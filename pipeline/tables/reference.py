@@ -4,7 +4,10 @@ States come from the ``us`` package. County-equivalents come from the Census Bur
 2010 and 2016 county files as shipped in ``plotly-geo`` (the same files draw the county
 map): the 2010 file still holds units that were renamed or merged since (Shannon, SD,
 46113; Wade Hampton, AK, 02270; Bedford city, VA, 51515), the 2016 file holds their
-successors (Oglala Lakota 46102, Kusilvak 02158). Nothing is downloaded at run time.
+successors (Oglala Lakota 46102, Kusilvak 02158). ``data/county_fips_changes.csv`` adds
+the years of each change and the units older than both files (Dade, FL, 12025; Ormsby,
+NV, 32025), so that a unit resolves to its code in the election's year and to the code
+of its successor today. Nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -22,8 +25,25 @@ import pandas as pd
 import shapefile
 import us
 
-# Census "legal/statistical area description" codes of independent cities.
-CITY_LSAD = {"city", "25"}
+# Census "legal/statistical area description" codes (2010 file, 2016 file) and the kind of
+# county-equivalent each stands for; Alaska's municipalities and cities and boroughs are boroughs.
+UNIT_KINDS = {
+    "city": "independent city",
+    "25": "independent city",
+    "CA": "census area",
+    "05": "census area",
+    "Borough": "borough",
+    "04": "borough",
+    "Cty&Bor": "borough",
+    "03": "borough",
+    "Muny": "borough",
+    "12": "borough",
+    "Parish": "parish",
+    "15": "parish",
+}
+# Carson City, NV is an independent city (consolidated with Ormsby County in 1969) whose
+# Census LSAD is blank, as is the District of Columbia's.
+BLANK_LSAD_CITIES = {"32510"}
 COUNTY_FILES = (
     # (file stem, encoding, state field, county field)
     ("gz_2010_us_050_00_500k", "latin-1", "STATE", "COUNTY"),
@@ -35,6 +55,7 @@ UNIT_SUFFIX = re.compile(
 CITY_SUFFIX = re.compile(r"\s+\(?city\)?$", re.I)
 SAINT = re.compile(r"\b(saint|st)\b\.?", re.I)
 SAINTE = re.compile(r"\b(sainte|ste)\b\.?", re.I)
+HISTORICAL = "historical"
 
 
 @dataclass(frozen=True)
@@ -46,11 +67,37 @@ class State:
 
 @dataclass(frozen=True)
 class CountyUnit:
+    """A county-equivalent under one code (or, for a historical unit, under none) and the
+    years its code applies to: ``since`` and ``until`` are election years (``until`` is the
+    first year it no longer does); None where it applies since before or still today."""
+
     state_fips: str
-    fips: str
+    fips: str | None  # None: a historical unit that never had a FIPS code
     name: str
     is_city: bool
     current: bool  # in the 2016 file: the unit still exists under this name
+    kind: str  # county, parish, borough, census area, independent city, historical
+    since: int | None = None
+    until: int | None = None
+    successor: str | None = None  # the code it continues as (county_fips_changes.csv)
+
+    def applies_in(self, year: int) -> bool:
+        return (self.since is None or year >= self.since) and (
+            self.until is None or year < self.until
+        )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A reporting unit of an article resolved for its election's year: its code then,
+    the code of its successor today, and its kind (None where no unit matches)."""
+
+    fips: str | None
+    current_fips: str | None
+    kind: str | None
+
+
+UNRESOLVED = Resolution(None, None, None)
 
 
 def find_state(name: str) -> State | None:
@@ -74,38 +121,75 @@ def name_key(name: str) -> str:
     return re.sub(r"[^a-z]", "", text.lower())
 
 
-# Units renamed, merged or split since (Census Bureau, "Substantial Changes to Counties
-# and County Equivalent Entities"): the codes older articles need, and the code each
-# one continues as, so elections join across the change.
+# County-equivalents renamed, merged or split since their elections, and the ones that
+# never had a code (documented in docs/county-fips-changes.md): the codes older articles
+# need, and the code each one continues as, so elections join across the change.
 FIPS_CHANGES = files("pipeline.tables") / "data" / "county_fips_changes.csv"
 
 
 @cache
 def county_fips_changes() -> tuple[dict[str, str], ...]:
-    """Rows of ``data/county_fips_changes.csv``: fips, name, state_fips, is_city,
-    successor_fips, year, change."""
+    """Rows of ``data/county_fips_changes.csv``: fips (empty for a unit that never had
+    one), name, state_fips, is_city, since, until, successor_fips, change_kind, change,
+    source."""
     with FIPS_CHANGES.open(encoding="utf-8") as handle:
         return tuple(csv.DictReader(handle))
+
+
+def _year(text: str) -> int | None:
+    return int(text) if text else None
 
 
 @cache
 def county_units() -> tuple[CountyUnit, ...]:
     """Every county-equivalent of the 2010 and 2016 Census files (one row per code and
-    name), and the older units of :func:`county_fips_changes`."""
-    folder = files("_plotly_geo") / "package_data"
-    units: dict[tuple[str, str], CountyUnit] = {
-        (row["fips"], row["name"]): CountyUnit(
-            row["state_fips"], row["fips"], row["name"], row["is_city"] == "true", False
+    name) with the years of :func:`county_fips_changes`, and the older units of that list."""
+    changes = {(row["fips"] or None, row["name"]): row for row in county_fips_changes()}
+    units: dict[tuple[str | None, str], CountyUnit] = {}
+    for (fips, name), row in changes.items():
+        is_city = row["is_city"] == "true"
+        kind = HISTORICAL if fips is None else "independent city" if is_city else "county"
+        units[(fips, name)] = CountyUnit(
+            row["state_fips"],
+            fips,
+            name,
+            is_city,
+            False,
+            kind,
+            _year(row["since"]),
+            _year(row["until"]),
+            row["successor_fips"] or None,
         )
-        for row in county_fips_changes()
+    # A code that replaced a renamed one applies from the year of the change.
+    since = {
+        row["successor_fips"]: int(row["until"])
+        for row in changes.values()
+        if row["change_kind"] == "renamed"
     }
+    folder = files("_plotly_geo") / "package_data"
     for stem, encoding, state_field, county_field in COUNTY_FILES:
         current = stem == COUNTY_FILES[-1][0]
         with shapefile.Reader(dbf=(folder / f"{stem}.dbf").open("rb"), encoding=encoding) as dbf:
             for record in dbf.iterRecords(fields=[state_field, county_field, "NAME", "LSAD"]):
                 state_fips, county, name, lsad = record
                 fips = state_fips + county
-                units[(fips, name)] = CountyUnit(state_fips, fips, name, lsad in CITY_LSAD, current)
+                kind = UNIT_KINDS.get(lsad, "county")
+                if fips in BLANK_LSAD_CITIES:
+                    kind = "independent city"
+                if state_fips == "22" and kind == "county":
+                    kind = "parish"
+                known = units.get((fips, name))
+                units[(fips, name)] = CountyUnit(
+                    state_fips,
+                    fips,
+                    name,
+                    kind == "independent city",
+                    current,
+                    kind,
+                    known.since if known else since.get(fips),
+                    known.until if known else None,
+                    known.successor if known else None,
+                )
     return tuple(units.values())
 
 
@@ -118,28 +202,78 @@ def _units_by_state_and_key() -> dict[tuple[str, str], tuple[CountyUnit, ...]]:
 
 
 @cache
+def _units_by_code() -> dict[str, CountyUnit]:
+    """The unit of each code whose years are known best (an ended code: its change row)."""
+    found: dict[str, CountyUnit] = {}
+    for unit in county_units():
+        if unit.fips is not None and (unit.fips not in found or unit.until is not None):
+            found[unit.fips] = unit
+    return found
+
+
+@cache
+def _renamed_from() -> dict[str, str]:
+    """Code → the code it replaced when its unit was renamed (12086 → 12025)."""
+    return {
+        row["successor_fips"]: row["fips"]
+        for row in county_fips_changes()
+        if row["change_kind"] == "renamed"
+    }
+
+
+@cache
 def county_name_keys() -> dict[str, frozenset[str]]:
     """Spelling-proof keys of the names each county code has had."""
     keys: dict[str, set[str]] = {}
     for unit in county_units():
-        keys.setdefault(unit.fips, set()).add(name_key(unit.name))
+        if unit.fips is not None:
+            keys.setdefault(unit.fips, set()).add(name_key(unit.name))
     return {fips: frozenset(found) for fips, found in keys.items()}
 
 
-def resolve_counties(state_fips: str, names: Iterable[str]) -> dict[str, str | None]:
-    """FIPS code of each county-equivalent name of one article (None where none fits).
+def code_in_year(fips: str, year: int) -> str:
+    """The code a unit had in ``year``: a renamed unit's older code before the change
+    (Miami-Dade 12086 in 1992 → 12025)."""
+    unit = _units_by_code().get(fips)
+    while unit is not None and unit.since is not None and year < unit.since:
+        older = _renamed_from().get(unit.fips or "")
+        if older is None:
+            break
+        fips, unit = older, _units_by_code().get(older)
+    return fips
+
+
+def successor_today(unit: CountyUnit) -> str | None:
+    """The code a unit continues as today, following every change since (Nansemond
+    County 51123 → Nansemond city 51695 → Suffolk 51800)."""
+    code = unit.fips if unit.successor is None else unit.successor
+    seen = set()
+    while code is not None and code not in seen:
+        seen.add(code)
+        later = _units_by_code().get(code)
+        if later is None or later.successor is None:
+            break
+        code = later.successor
+    return code
+
+
+def resolve_counties(state_fips: str, names: Iterable[str], year: int) -> dict[str, Resolution]:
+    """Each county-equivalent name of one article resolved for its election's ``year``:
+    the unit's code that year, its successor's code today and its kind
+    (:data:`UNRESOLVED` where no unit fits).
 
     Names are resolved together because an article tells a county from the
     independent city of the same name by writing one of them with a suffix: beside
     ``St. Louis City`` a bare ``St. Louis`` is the county, beside ``Richmond County``
-    a bare ``Richmond`` is the city.
+    a bare ``Richmond`` is the city. Among units of one name, those that existed in
+    ``year`` come first (Nansemond: the county until 1972, the city until 1974).
     """
     names = tuple(names)
-    return dict(zip(names, _resolve_together(state_fips, names), strict=True))
+    return dict(zip(names, _resolve_together(state_fips, names, year), strict=True))
 
 
-@lru_cache(maxsize=4096)  # a state's articles of different years share their names
-def _resolve_together(state_fips: str, names: tuple[str, ...]) -> tuple[str | None, ...]:
+@lru_cache(maxsize=4096)  # a state's articles of one year share their names
+def _resolve_together(state_fips: str, names: tuple[str, ...], year: int) -> tuple[Resolution, ...]:
     keys = {name_key(name) for name in names}
     resolved = []
     for name in names:
@@ -156,22 +290,39 @@ def _resolve_together(state_fips: str, names: tuple[str, ...]) -> tuple[str | No
                 wants_city = True
             elif key + "city" in keys:
                 wants_city = False
-        resolved.append(_pick(_lookup(state_fips, name_key(base)) or (), wants_city))
+        unit = _pick(_lookup(state_fips, name_key(base)) or (), wants_city, year)
+        resolved.append(_resolution(unit, year))
     return tuple(resolved)
+
+
+def _resolution(unit: CountyUnit | None, year: int) -> Resolution:
+    if unit is None:
+        return UNRESOLVED
+    if unit.fips is None:
+        return Resolution(None, successor_today(unit), unit.kind)
+    fips = code_in_year(unit.fips, year)
+    then = _units_by_code().get(fips, unit)
+    return Resolution(fips, successor_today(then), unit.kind)
 
 
 def _lookup(state_fips: str, key: str) -> tuple[CountyUnit, ...] | None:
     return _units_by_state_and_key().get((state_fips, key))
 
 
-def _pick(units: tuple[CountyUnit, ...], wants_city: bool | None) -> str | None:
-    """One code among same-named units: the asked-for kind, else a county before a city."""
+def _pick(units: tuple[CountyUnit, ...], wants_city: bool | None, year: int) -> CountyUnit | None:
+    """One unit among same-named ones: of the election's year if any, the asked-for kind,
+    else a county before a city; None where the codes left disagree."""
+    units = tuple(unit for unit in units if unit.applies_in(year)) or units
     if wants_city is not None:
         units = tuple(unit for unit in units if unit.is_city == wants_city)
     else:
         units = tuple(unit for unit in units if not unit.is_city) or units
     codes = {unit.fips for unit in units}
-    return codes.pop() if len(codes) == 1 else None
+    if len(codes) != 1:
+        return None
+    return (
+        next(unit for unit in units if unit.current) if any(u.current for u in units) else units[0]
+    )
 
 
 def read_county_returns(path: Path, elections: Iterable[tuple[int, str]]) -> pd.DataFrame:

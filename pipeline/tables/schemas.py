@@ -13,6 +13,10 @@ TEXT = pd.StringDtype()
 COUNT = pd.Int64Dtype()
 PERCENT = pd.Float64Dtype()
 ELECTION_KEY = ["year", "state_po"]
+# What a by-county table's rows are: county-equivalents (a historical one never had a
+# FIPS code), and units that are not county-equivalents and carry no FIPS code.
+COUNTY_EQUIVALENTS = ("county", "parish", "borough", "census area", "independent city")
+UNIT_TYPES = (*COUNTY_EQUIVALENTS, "historical", "ward", "state house district", "town")
 
 
 def non_empty(description: str, **kwargs) -> pa.Field:
@@ -55,8 +59,11 @@ class Elections(ArticleRow):
         ge=0, nullable=True, description="Electoral votes in the results table's Totals row."
     )
     totals_line: Series[int] = pa.Field(ge=1, description="Line of the results table's Totals row.")
-    total_votes: Series[int] = pa.Field(
-        ge=0, description="Votes in the results table's Totals row."
+    total_votes: Series[COUNT] = pa.Field(
+        ge=0,
+        nullable=True,
+        description="Popular votes in the results table's Totals row; null where the "
+        "legislature chose the electors (no popular vote).",
     )
     total_pct: Series[PERCENT] = pa.Field(
         ge=0, le=100.1, nullable=True, description="Percentage in that Totals row."
@@ -72,6 +79,12 @@ class Elections(ArticleRow):
     )
     next_year: Series[COUNT] = pa.Field(
         nullable=True, description="Next election year, from the infobox."
+    )
+    legislative_votes: Series[COUNT] = pa.Field(
+        ge=0,
+        nullable=True,
+        description="Legislative votes in the Totals row, where a legislature chose the "
+        "electors; null otherwise.",
     )
 
     class Config:
@@ -95,6 +108,11 @@ class Nominees(ArticleRow):
     pct: Series[PERCENT] = pa.Field(
         ge=0, le=100, nullable=True, description="Percentage; null where missing or broken."
     )
+    leaked_text: Series[TEXT] = pa.Field(
+        nullable=True,
+        description="Infobox figures with text after their number, as written (a leaked "
+        "footnote: 'Electoral Vote1: 9) instead of Kerry'); null where clean.",
+    )
 
     class Config:
         unique = (*ELECTION_KEY, "ordinal")
@@ -106,7 +124,9 @@ class StateResults(ArticleRow):
     ballot_order: Series[int] = pa.Field(ge=1, description="Row position in the table.")
     candidate: Series[TEXT] = non_empty("Candidate name without notes.")
     party: Series[TEXT] = pa.Field(nullable=True, description="Short party name.")
-    votes: Series[int] = pa.Field(ge=0, description="Popular votes as published.")
+    votes: Series[COUNT] = pa.Field(
+        ge=0, nullable=True, description="Popular votes as published; null without a popular vote."
+    )
     pct: Series[PERCENT] = pa.Field(
         ge=0, le=100, nullable=True, description="Published percentage."
     )
@@ -114,6 +134,11 @@ class StateResults(ArticleRow):
         ge=0, nullable=True, description="Electoral votes won."
     )
     incumbent: Series[bool] = pa.Field(description="Marked '(incumbent)' in the article.")
+    legislative_votes: Series[COUNT] = pa.Field(
+        ge=0,
+        nullable=True,
+        description="Votes of the legislature that chose the electors, where it did.",
+    )
 
     class Config:
         unique = (*ELECTION_KEY, "candidate")
@@ -124,7 +149,9 @@ class CountyResults(ArticleRow):
 
     county: Series[TEXT] = non_empty("County-equivalent as written.")
     county_fips: Series[TEXT] = pa.Field(
-        str_matches=r"^\d{5}$", nullable=True, description="Five-digit FIPS; null if unresolved."
+        str_matches=r"^\d{5}$",
+        nullable=True,
+        description="Five-digit FIPS of the unit in the election's year; null if it has none.",
     )
     column_order: Series[int] = pa.Field(ge=1, description="Position of the column group.")
     candidate: Series[TEXT] = non_empty("Candidate of the column; 'Other' for the aggregate.")
@@ -147,7 +174,9 @@ class CountySummaries(ArticleRow):
         description="County-equivalent as written; never the table's Totals row.",
     )
     county_fips: Series[TEXT] = pa.Field(
-        str_matches=r"^\d{5}$", nullable=True, description="Five-digit FIPS; null if unresolved."
+        str_matches=r"^\d{5}$",
+        nullable=True,
+        description="Five-digit FIPS of the unit in the election's year; null if it has none.",
     )
     margin_votes: Series[COUNT] = pa.Field(
         nullable=True, description="Published margin: first column minus second."
@@ -156,6 +185,17 @@ class CountySummaries(ArticleRow):
         ge=-100, le=100, nullable=True, description="Published margin in points."
     )
     total_votes: Series[int] = pa.Field(ge=0, description="Published county total.")
+    unit_type: Series[TEXT] = pa.Field(
+        isin=list(UNIT_TYPES),
+        description="What the row is: a county-equivalent (county, parish, borough, census "
+        "area, independent city; historical: one that never had a FIPS code) or a ward, "
+        "state house district or town.",
+    )
+    current_fips: Series[TEXT] = pa.Field(
+        str_matches=r"^\d{5}$",
+        nullable=True,
+        description="FIPS code of the unit's successor today (itself where unchanged).",
+    )
 
     class Config:
         unique = (*ELECTION_KEY, "county")
@@ -183,6 +223,13 @@ class DistrictResults(ArticleRow):
     pct: Series[PERCENT] = pa.Field(
         ge=0, le=100, nullable=True, description="Published percentage."
     )
+    electoral_votes: Series[COUNT] = pa.Field(
+        ge=0,
+        le=1,
+        nullable=True,
+        description="The district's elector (split states): 1 for the candidate the table's "
+        "'Electoral vote' column names, 0 for the others; null without that column.",
+    )
 
     class Config:
         unique = (*ELECTION_KEY, "district", "candidate")
@@ -208,6 +255,10 @@ class Electors(ArticleRow):
 
     ordinal: Series[int] = pa.Field(ge=1, description="Number of the list item.")
     elector: Series[TEXT] = non_empty("Elector name.")
+    candidate: Series[TEXT] = pa.Field(
+        nullable=True,
+        description="Candidate the elector voted for, where the article says it; null elsewhere.",
+    )
 
     class Config:
         unique = (*ELECTION_KEY, "ordinal")
@@ -232,7 +283,9 @@ class CountyFlips(ArticleRow):
 
     county: Series[TEXT] = non_empty("County-equivalent as written.")
     county_fips: Series[TEXT] = pa.Field(
-        str_matches=r"^\d{5}$", nullable=True, description="Five-digit FIPS; null if unresolved."
+        str_matches=r"^\d{5}$",
+        nullable=True,
+        description="Five-digit FIPS of the unit in the election's year; null if it has none.",
     )
     from_party: Series[TEXT] = non_empty("Party that carried the county before.")
     to_party: Series[TEXT] = non_empty("Party that carried it at this election.")

@@ -24,7 +24,7 @@ from pipeline.checks.rules import (
     refused_files,
 )
 from pipeline.settings import SQL_DIR
-from pipeline.tables.extract import ElectionTables, extract_articles
+from pipeline.tables.extract import ElectionTables, extract_articles, national_party
 from pipeline.tables.reference import all_states, county_fips_changes, county_units
 
 # Creation order: every table after the tables it references, views last.
@@ -68,6 +68,7 @@ VIEWS = [
     "state_summary",
     "medsl_county_returns",
     "data_quality",
+    "data_quality_changes",
     "quarantine",
 ]
 # Tables keyed by election, children first: the order to delete an election's rows in.
@@ -97,7 +98,11 @@ def reference_frames() -> dict[str, pd.DataFrame]:
     """The reference tables: states, county-equivalents and county code changes."""
     units = {}
     for unit in county_units():  # one row per code of the 50 states and DC, current name first
-        if unit.state_fips in STATE_FIPS and (unit.fips not in units or unit.current):
+        if (
+            unit.fips is not None
+            and unit.state_fips in STATE_FIPS
+            and (unit.fips not in units or unit.current)
+        ):
             units[unit.fips] = unit
     return {
         "dim_state": pd.DataFrame(
@@ -110,7 +115,8 @@ def reference_frames() -> dict[str, pd.DataFrame]:
         ),
         "dim_county_fips_change": pd.DataFrame(county_fips_changes())
         .drop(columns="is_city")
-        .astype({"year": "int64"}),
+        .replace({"fips": {"": None}, "since": {"": None}})
+        .astype({"since": "Int64", "until": "int64"}),
     }
 
 
@@ -141,6 +147,7 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             tables.county_results["candidate"],
             tables.district_results["candidate"],
             tables.fundraising["candidate"],
+            tables.electors["candidate"],
         ]
     ).dropna()
     districts = pd.concat(
@@ -173,9 +180,17 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
                 "next_year",
                 "source_file",
                 "source_sha256",
+                "legislative_votes",
             ]
         ],
-        "dim_party": pd.DataFrame({"party": pd.Series(sorted(parties.unique()), dtype="str")}),
+        "dim_party": pd.DataFrame(
+            {
+                "party": pd.Series(sorted(parties.unique()), dtype="str"),
+                "national_party": pd.Series(
+                    [national_party(party) for party in sorted(parties.unique())], dtype="str"
+                ),
+            }
+        ),
         "dim_candidate": pd.DataFrame(
             {"candidate": pd.Series(sorted(candidates.unique()), dtype="str")}
         ),
@@ -190,6 +205,7 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             "electoral_votes",
             "incumbent",
             "source_line",
+            "legislative_votes",
         ),
         "fact_nominee": keyed(
             tables.nominees,
@@ -214,6 +230,8 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             "margin_pct",
             "total_votes",
             "source_line",
+            "unit_type",
+            "current_fips",
         ),
         "fact_county_result": keyed(
             tables.county_results,
@@ -226,7 +244,12 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             "source_line",
         ),
         "fact_district_result": keyed(
-            tables.district_results, "district", "candidate", "pct", "source_line"
+            tables.district_results,
+            "district",
+            "candidate",
+            "pct",
+            "source_line",
+            "electoral_votes",
         ),
         "fact_district_representative": keyed(
             tables.district_representatives,
@@ -235,7 +258,7 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             "representative",
             "source_line",
         ),
-        "fact_elector": keyed(tables.electors, "ordinal", "elector", "source_line"),
+        "fact_elector": keyed(tables.electors, "ordinal", "elector", "source_line", "candidate"),
         "fact_prediction": keyed(tables.predictions, "source", "rating", "source_line"),
         "fact_county_flip": keyed(
             tables.county_flips, "county", "from_party", "to_party", "largest_city", "source_line"
@@ -278,6 +301,11 @@ FROM evaluations e
 LEFT JOIN findings f ON f.file = e.article AND f."check" = e.check_name
 GROUP BY ALL
 """
+# History stays bounded: the rows of the latest ``loads`` loads are kept.
+KEEP_LOADS = """
+DELETE FROM {table} WHERE run_id NOT IN (
+    SELECT run_id FROM load_log GROUP BY run_id ORDER BY max(loaded_at) DESC LIMIT $loads)
+"""
 PUBLISHED_VERSIONS = """
 SELECT v.sha256, v.file, v.bytes, e.election_id
 FROM {db}.article_versions v JOIN {db}.dim_election e ON e.source_sha256 = v.sha256
@@ -302,6 +330,7 @@ def build_warehouse(
     path: Path,
     previous: Path | None,
     run_id: str,
+    history_loads: int,
 ) -> BuildReport:
     """Bring the warehouse file ``path`` up to date with a load.
 
@@ -372,6 +401,8 @@ def build_warehouse(
             for name in HISTORY_TABLES:
                 if _has_table(connection, "previous", name):
                     connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM previous.{name}")
+        for name in HISTORY_TABLES:  # load_log last: it names the loads to keep
+            connection.execute(KEEP_LOADS.format(table=name), {"loads": history_loads})
         connection.execute("COMMIT")
         if attached:
             connection.execute("DETACH previous")
@@ -444,10 +475,11 @@ def _passing(versions: pd.DataFrame) -> ElectionTables:
 
 
 def _insert_missing(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Insert the names of ``frame`` (one column, the table's key) that ``table`` lacks."""
+    """Insert the rows of ``frame`` (its first column is the table's key) whose key
+    ``table`` lacks."""
     column = frame.columns[0]
     connection.execute(
-        f"INSERT INTO {table} SELECT DISTINCT {column} FROM frame "
+        f"INSERT INTO {table} BY NAME SELECT DISTINCT * FROM frame "
         f"WHERE {column} NOT IN (SELECT {column} FROM {table})"
     )
 
@@ -471,7 +503,8 @@ def _remove_unused_names(connection: duckdb.DuckDBPyConnection) -> None:
             UNION SELECT candidate FROM fact_nominee
             UNION SELECT candidate FROM fact_county_result
             UNION SELECT candidate FROM fact_district_result
-            UNION SELECT candidate FROM fact_fundraising)
+            UNION SELECT candidate FROM fact_fundraising
+            UNION SELECT candidate FROM fact_elector WHERE candidate IS NOT NULL)
         """
     )
 

@@ -101,8 +101,14 @@ SELECT e.year, s.state, s.state_po, e.source_sha256
 FROM dim_election e JOIN dim_state s USING (state_fips)
 ORDER BY e.year DESC, s.state
 """
+# Joined through current_fips: a unit renamed or merged since (Ormsby 1964, Dade 1992) takes
+# the shape of its successor today, and units merged since are drawn as one.
 MARGINS = """
-SELECT year, state_po, county_fips, margin_pct FROM county_margins WHERE county_fips IS NOT NULL
+SELECT year, state_po, current_fips AS county_fips,
+       round(100.0 * (sum(republican_votes) - sum(democratic_votes))
+             / nullif(sum(total_votes), 0), 2) AS margin_pct
+FROM county_margins WHERE current_fips IS NOT NULL
+GROUP BY year, state_po, current_fips
 """
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipeline import progress
 from pipeline.tables.extract import ElectionTables
 from pipeline.warehouse.build import BuildReport, build_warehouse, built_by_this_code
 
@@ -52,6 +53,7 @@ def publish_warehouse(
     files: pd.DataFrame,
     live: Path,
     run_id: str,
+    history_loads: int,
 ) -> BuildReport:
     """Bring a staging copy of ``live`` up to date with the load, verify it, and rename
     it over ``live`` (see :func:`~pipeline.warehouse.build.build_warehouse`)."""
@@ -65,13 +67,16 @@ def publish_warehouse(
         try:
             # A write-ahead log beside the live file holds changes of a writer that died:
             # the file alone is then not the whole warehouse, so build afresh.
+            progress.report("load")
             if live.exists() and not wal.exists() and built_by_this_code(live):
                 shutil.copyfile(live, staging)
-            report = build_warehouse(tables, findings, files, staging, live, run_id)
+            report = build_warehouse(tables, findings, files, staging, live, run_id, history_loads)
+            progress.report("verify")
             verify_warehouse(staging, report.counts)
             refuse_if_written(live)
             if live.exists():  # a warehouse made read-only (0444) stays so
                 shutil.copymode(live, staging)
+            progress.report("swap")
             os.replace(staging, live)
             wal.unlink(missing_ok=True)  # belonged to the replaced file
         finally:

@@ -1,1 +1,0 @@
-"""Stage 3: data-quality rules over the typed tables; ERROR findings refuse an article."""

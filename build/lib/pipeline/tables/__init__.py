@@ -1,1 +1,0 @@
-"""Stage 2: document model → typed tables, one pandera model per table."""

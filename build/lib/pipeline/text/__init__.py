@@ -1,1 +1,0 @@
-"""Stage 1: article text → document model (title, infobox, sections, lists, tables)."""
