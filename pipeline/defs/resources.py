@@ -90,10 +90,10 @@ class ArrowFrames(dg.ConfigurableIOManager):
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         run_id = context.upstream_output.run_id
         path = frames_folder(context.instance, run_id) / _file_name(context.asset_key)
-        if not path.exists():
+        if not path.exists():  # its asset was not materialized in this run
             raise dg.Failure(
-                f"the frame of {context.asset_key.to_user_string()} from run {run_id} is gone: "
-                "frames last as long as their run. Run the whole job again."
+                f"no frame of {context.asset_key.to_user_string()} in this run: frames last "
+                "as long as the run that made them. Run the whole reload_warehouse job."
             )
         return feather.read_feather(path)
 
