@@ -9,6 +9,7 @@ from PIL import Image
 
 from pipeline.defs.assets import county_maps
 from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.runs import LoadSlot
 from pipeline.warehouse.maps import county_rings, draw_county_map, draw_election_maps
 from tests.conftest import SEED
 
@@ -57,6 +58,7 @@ def test_map_asset_shows_the_map_on_its_page(tmp_path):
             "warehouse_file": Warehouse(path=str(tmp_path / "w.duckdb")),
             "reference_returns": ReferenceReturns(path=""),
             "io_manager": ArrowFrames(),
+            "load_slot": LoadSlot(),
         },
     )
     assert result.success

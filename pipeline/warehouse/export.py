@@ -1,15 +1,15 @@
 """The warehouse for other tools: Parquet files of every table and view, and a CSV in the
 shape of MEDSL's county presidential returns (the view ``medsl_county_returns``).
 
-Everything is read through a read-only connection, so an export never blocks a reload.
+Everything is read through a read-only connection to the file published now
+(:func:`~pipeline.warehouse.readers.connect`), so an export never blocks a reload.
 """
 
 import shutil
 from pathlib import Path
 
-import duckdb
-
 from pipeline.warehouse.build import TABLES, VIEWS
+from pipeline.warehouse.readers import connect
 
 MEDSL_CSV = "countypres_medsl.csv"
 # MEDSL quotes its text columns and writes numbers and NA bare.
@@ -20,10 +20,12 @@ def export_warehouse(warehouse: Path, folder: Path) -> list[Path]:
     """Write ``<name>.parquet`` for every table and view and the MEDSL-shaped CSV."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse) as connection:
         for name in TABLES + VIEWS:
             path = folder / f"{name}.parquet"
-            connection.execute(f"COPY (SELECT * FROM {name}) TO '{path}' (FORMAT parquet)")
+            connection.execute(
+                f"COPY (SELECT * FROM {name}) TO {sql_string(path)} (FORMAT parquet)"
+            )
             written.append(path)
         path = folder / MEDSL_CSV
         body = folder / f"{MEDSL_CSV}.rows"
@@ -31,7 +33,8 @@ def export_warehouse(warehouse: Path, folder: Path) -> list[Path]:
             f"""
             COPY (SELECT * FROM medsl_county_returns
                   ORDER BY year, state, county_name, party, candidate)
-            TO '{body}' (HEADER false, FORCE_QUOTE ({", ".join(MEDSL_TEXT)}), NULLSTR 'NA')
+            TO {sql_string(body)}
+            (HEADER false, FORCE_QUOTE ({", ".join(MEDSL_TEXT)}), NULLSTR 'NA')
             """
         )
         columns = [row[0] for row in connection.execute("DESCRIBE medsl_county_returns").fetchall()]
@@ -41,3 +44,8 @@ def export_warehouse(warehouse: Path, folder: Path) -> list[Path]:
         body.unlink()
         written.append(path)
     return written
+
+
+def sql_string(path: Path) -> str:
+    """A path as an SQL string literal (``COPY … TO`` takes no parameter): quotes doubled."""
+    return "'" + str(path).replace("'", "''") + "'"

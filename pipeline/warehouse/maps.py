@@ -14,12 +14,13 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 
-import duckdb
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import shapefile
 from matplotlib.collections import PolyCollection
+
+from pipeline.warehouse.readers import connect
 
 BOUNDARIES = [  # newest first: a code takes the geometry of the first file that has it
     ("cb_2016_us_county_500k", "utf-8", "GEOID"),
@@ -115,7 +116,7 @@ def draw_election_maps(warehouse: Path, folder: Path, code: str) -> pd.DataFrame
     """A map per election of the warehouse in ``folder``, named after the article version
     and the code (``code``): an unchanged election keeps its file, a stale file is removed.
     Returns one row per election: year, state, file, drawn (False: kept)."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse) as connection:
         elections = connection.execute(ELECTIONS).df()
         margins = connection.execute(MARGINS).df()
     folder.mkdir(parents=True, exist_ok=True)
