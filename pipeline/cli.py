@@ -201,14 +201,22 @@ def maps(arguments: argparse.Namespace) -> int:
 
 
 def sql(arguments: argparse.Namespace) -> int:
-    """An interactive SQL prompt on the warehouse, read-only."""
-    from pipeline.warehouse.prompt import run_prompt
+    """SQL on the warehouse, read-only: Harlequin (a terminal SQL IDE for DuckDB) at a
+    terminal; piped statements, or STATEMENTS given here, print every row of each result."""
+    import tempfile
+
+    from pipeline.warehouse.query import harlequin_command, run_queries, write_sealing_script
 
     warehouse = warehouse_path()
     if not warehouse.exists():
         print(f"{warehouse} does not exist yet: run `elections run` first", file=sys.stderr)
         return 1
-    return run_prompt(warehouse)
+    if arguments.statements is not None or not sys.stdin.isatty():
+        text = arguments.statements if arguments.statements is not None else sys.stdin.read()
+        return run_queries(warehouse, text, arguments.format)
+    with tempfile.TemporaryDirectory(prefix="elections-sql-") as folder:
+        init = write_sealing_script(Path(folder) / "init.sql")
+        return subprocess.run(harlequin_command(warehouse, init), check=False).returncode
 
 
 def export(arguments: argparse.Namespace) -> int:
@@ -361,6 +369,16 @@ def parser() -> argparse.ArgumentParser:
             epilog=settings.describe(names) if names else None,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
+        if name == "sql":
+            command.add_argument(
+                "statements", nargs="?", help="SQL to run (default: standard input, or Harlequin)"
+            )
+            command.add_argument(
+                "--format",
+                choices=["table", "csv", "json"],
+                default="table",
+                help="how results are printed: aligned columns, CSV, or JSON lines",
+            )
         if name == "docs":
             command.add_argument(
                 "--repo", type=Path, default=Path("."), help="the checkout (default: here)"

@@ -1,6 +1,7 @@
-"""`make sql` and `make export`: a read-only prompt, Parquet files, and a CSV that MEDSL
-workflows read unchanged (checked against MEDSL's own file for Missouri 2004)."""
+"""`make sql` and `make export`: read-only SQL (piped here; Harlequin in test_harlequin.py),
+Parquet files, and a CSV that MEDSL workflows read unchanged."""
 
+import contextlib
 import io
 import shutil
 from pathlib import Path
@@ -12,39 +13,68 @@ import pytest
 from pipeline.cli import main
 from pipeline.warehouse.build import TABLES, VIEWS
 from pipeline.warehouse.export import MEDSL_CSV, export_warehouse
-from pipeline.warehouse.prompt import run_prompt
+from pipeline.warehouse.query import run_queries
 from tests.conftest import REFERENCE_CSV
 
 
-def prompt(warehouse: Path, text: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = run_prompt(warehouse, io.StringIO(text), out)
-    return code, out.getvalue()
+def sql(warehouse: Path, text: str, form: str = "table") -> tuple[int, str, str]:
+    """What `elections sql` prints for piped ``text``: exit code, output, errors."""
+    out, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(errors):
+        code = run_queries(warehouse, text, form, out)
+    return code, out.getvalue(), errors.getvalue()
 
 
-def test_prompt_runs_statements_over_several_lines(seed_warehouse):
-    code, out = prompt(
+def test_piped_statements_print_their_results(seed_warehouse):
+    code, out, _ = sql(
         seed_warehouse,
         "SELECT candidate, votes\nFROM state_results\nORDER BY votes DESC LIMIT 2;\n",
     )
     assert code == 0
-    assert "George W. Bush │ 1455713" in out and "John Kerry     │ 1259171" in out
+    assert "│ George W. Bush │ 1455713 │" in out and "│ John Kerry     │ 1259171 │" in out
 
 
-def test_prompt_lists_tables_and_views_with_their_meaning(seed_warehouse):
-    _, out = prompt(seed_warehouse, ".tables\n")
-    listed = {line.split()[1] for line in out.splitlines()}
-    assert listed == set(TABLES) | set(VIEWS)
-    assert "view   county_results                 One row per county and candidate column" in out
+@pytest.mark.parametrize("form", ["table", "csv", "json"])
+def test_piped_results_are_whole_in_every_format(seed_warehouse, form):
+    code, out, _ = sql(seed_warehouse, "SELECT county, candidate, votes FROM county_results", form)
+    assert code == 0
+    if form == "csv":
+        frame = pd.read_csv(io.StringIO(out))
+    elif form == "json":
+        frame = pd.read_json(io.StringIO(out), lines=True)
+    else:
+        frame = pd.DataFrame(
+            [
+                [cell.strip() for cell in line.strip("│").split("│")]
+                for line in out.splitlines()
+                if line.startswith("│ ") and "varchar" not in line and "county" not in line
+            ],
+            columns=["county", "candidate", "votes"],
+        ).astype({"votes": "int64"})
+    assert len(frame) == 345  # every row, not the first screenful
+    kerry = frame[(frame["county"] == "Jackson") & (frame["candidate"] == "John Kerry")]
+    assert kerry["votes"].tolist() == [183654]
 
 
-def test_prompt_is_read_only_and_reports_errors(seed_warehouse):
-    code, out = prompt(
-        seed_warehouse, "DELETE FROM fact_elector;\nSELECT count(*) FROM electors;\n"
+def test_the_dictionary_lists_tables_views_and_columns_with_their_meaning(seed_warehouse):
+    _, out, _ = sql(
+        seed_warehouse,
+        "SELECT DISTINCT name FROM dictionary; "
+        "SELECT comment FROM dictionary WHERE name = 'county_results' AND column_name IS NULL",
+        "csv",
+    )
+    names, comment = out.split("comment\n")
+    assert set(names.split("\n")[1:-1]) == set(TABLES) | set(VIEWS)
+    assert comment.startswith('"One row per county and candidate column')
+
+
+def test_a_write_is_refused_and_the_next_statement_runs(seed_warehouse):
+    code, out, errors = sql(
+        seed_warehouse, "DELETE FROM fact_elector;\nSELECT count(*) FROM electors;\n", "csv"
     )
     assert code == 1
-    assert "error: " in out and "read-only" in out
-    assert "11" in out  # the next statement still ran, and nothing was deleted
+    assert errors.startswith("error: ") and "read-only" in errors
+    assert out == "count_star()\n11\n"  # the next statement still ran, nothing was deleted
 
 
 OFF = "file system operations are disabled by configuration"
@@ -68,17 +98,17 @@ LOCKED = "the configuration has been locked"
         ("SET lock_configuration = false;", LOCKED, None),
     ],
 )
-def test_prompt_reads_and_writes_no_other_file(
+def test_sql_reads_and_writes_no_other_file(
     seed_warehouse, tmp_path, monkeypatch, statement, reason, written
 ):
     (tmp_path / "note.csv").write_text("a,b\n1,2\n")
     (tmp_path / ".tmp").mkdir()  # DuckDB's default temporary folder, in the current one
     monkeypatch.chdir(tmp_path)
     text = statement.format(folder=tmp_path, warehouse=seed_warehouse)
-    code, out = prompt(seed_warehouse, text + "\nSELECT count(*) FROM electors;\n")
+    code, out, errors = sql(seed_warehouse, text + "\nSELECT count(*) FROM electors;\n", "csv")
     assert code == 1
-    assert out.startswith("error: ") and reason in out.splitlines()[0], out
-    assert "11" in out  # the prompt goes on
+    assert errors.startswith("error: ") and reason in errors.splitlines()[0], errors
+    assert out.endswith("11\n")  # the next statement still ran
     assert written is None or not (tmp_path / written).exists()
 
 

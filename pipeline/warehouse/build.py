@@ -68,6 +68,7 @@ VIEWS = [
     "data_quality",
     "data_quality_changes",
     "quarantine",
+    "dictionary",
 ]
 # Tables keyed by election, children first: the order to delete an election's rows in.
 ELECTION_TABLES = [

@@ -20,6 +20,13 @@ from pipeline import settings
 
 # The name the warehouse is attached under, and the connection's default database.
 ALIAS = "warehouse"
+# What seals a connection, in this order. No spilling either: DuckDB would leave its
+# temporary folder (./.tmp) open to COPY. Harlequin runs the same (elections sql).
+SEALING = [
+    "SET temp_directory = ''",
+    "SET enable_external_access = false",
+    "SET lock_configuration = true",
+]
 
 
 def connect(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnection:
@@ -48,8 +55,6 @@ def connect_sealed(warehouse: Path | str | None = None) -> duckdb.DuckDBPyConnec
     ``INSTALL``/``LOAD``) and a locked configuration, so that no statement can turn it
     back on. Queries get no temporary files: one that outgrows memory fails."""
     connection = connect(warehouse)
-    # No spilling either: DuckDB would leave its temporary folder (./.tmp) open to COPY.
-    connection.execute("SET temp_directory = ''")
-    connection.execute("SET enable_external_access = false")
-    connection.execute("SET lock_configuration = true")
+    for statement in SEALING:
+        connection.execute(statement)
     return connection
