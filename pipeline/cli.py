@@ -341,7 +341,7 @@ def serve(arguments: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, list[str]]] = {
     "run": (run, "build the warehouse from the raw folder", RUN_SETTINGS),
-    "sql": (sql, "a read-only SQL prompt on the warehouse", ["ELECTIONS_WAREHOUSE"]),
+    "sql": (sql, "read-only SQL on the warehouse (Harlequin, or piped)", ["ELECTIONS_WAREHOUSE"]),
     "export": (
         export,
         "Parquet of every table and view, and a MEDSL-shaped CSV, beside the warehouse",
