@@ -127,6 +127,27 @@ BROKEN = [
         [(89, "George W. Bush %", "65.83", "55.83")],
     ),
     (
+        "county_percentages_match_votes",
+        lambda t: edit(t, "| Adair |", "| 55.83% |", "| 55.84% |"),
+        ERROR,
+        "Results > By county",
+        [(89, "George W. Bush %", "55.84", "55.83")],
+    ),
+    (
+        "state_percentages_match_votes",
+        lambda t: edit(t, "| | Libertarian Party |", "0.36%", "0.38%"),
+        ERROR,
+        "Results",
+        [(80, "Percentage", "0.38", "0.36")],
+    ),
+    (
+        "district_percentages_at_most_100",
+        lambda t: t.replace("| | 64% | 35% | Ike Skelton |", "| | 64% | 75% | Ike Skelton |"),
+        ERROR,
+        "Results > By congressional district",
+        [(225, "Percentage (sum)", "139.00", "at most 101.000")],
+    ),
+    (
         "county_totals_row_matches_sums",
         lambda t: edit(t, "| Totals | 1,455,713 |", "| 1,259,171 |", "| 1,259,172 |"),
         ERROR,

@@ -30,10 +30,13 @@ ERROR = "ERROR"
 WARN = "WARN"
 INFO = "INFO"
 # Published percentages are rounded to 2 decimals: a cell up to 0.005 points away from
-# votes ÷ total is exact; up to 0.5 points is the source's rounding drift (a warning);
-# beyond that the cell is wrong.
+# votes ÷ total is exact (a percentage printed with fewer decimals is allowed its own
+# rounding); beyond that only the article's own rounding (a margin as the difference of
+# rounded percentages) is accepted.
 ROUNDING = 0.005
-PERCENT_TOLERANCE = 0.5
+# The 'Other' column of a by-county table sums several candidates; the source prints its
+# % up to one unit of the last decimal off (5 cells of the 2004 Missouri seed).
+OTHER_ROUNDING = ROUNDING + 0.01
 PERCENT_SUM_TOLERANCE = 0.1
 
 CELL_COLUMNS = ["file", "line", "column", "published", "expected"]
@@ -223,19 +226,29 @@ def county_margin_is_first_minus_second(tables: ElectionTables) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _percent_drift(tables: ElectionTables) -> pd.DataFrame:
-    """Every published % of the by-county table beside votes ÷ total, with the distance
-    (computed once per set of tables: two rules read it)."""
+    """Every published % of the by-county table beside votes ÷ total, with the distance,
+    the tolerance of its rounding, and whether it is the figure the article's own rounding
+    gives (a Margin % as the first candidate's rounded % minus the second's). Computed once
+    per set of tables: two rules read it."""
     counties = _county_frame(tables)
     candidate = counties.assign(
         column=counties["candidate"] + " %",
         published=counties["pct"],
         computed=counties["votes"] / counties["total_votes"] * 100,
+        rounded=np.nan,
+        tolerance=np.where(counties["candidate"] == OTHER_CANDIDATE, OTHER_ROUNDING, ROUNDING),
     )
-    summaries = tables.county_summaries
+    columns = counties.drop_duplicates(["file", "county", "column_order"])
+    first = columns[columns["column_order"] == 1].set_index(["file", "county"])["pct"]
+    second = columns[columns["column_order"] == 2].set_index(["file", "county"])["pct"]
+    summaries = tables.county_summaries.join(
+        (first - second).rename("rounded"), on=["file", "county"]
+    )
     margin = summaries.assign(
         column="Margin %",
         published=summaries["margin_pct"],
         computed=summaries["margin_votes"] / summaries["total_votes"] * 100,
+        tolerance=ROUNDING,
     )
     totals = tables.county_table_totals
     grand = totals[totals["column"] == "Total"][["file", "votes"]].rename(
@@ -246,30 +259,39 @@ def _percent_drift(tables: ElectionTables) -> pd.DataFrame:
         column=totals["column"] + " %",
         published=totals["pct"],
         computed=totals["votes"] / totals["grand"] * 100,
+        rounded=np.nan,
+        tolerance=ROUNDING,
     )
-    columns = ["file", "line", "column", "published", "computed"]
+    columns = ["file", "line", "column", "published", "computed", "rounded", "tolerance"]
     drift = pd.concat([candidate[columns], margin[columns], totals[columns]], ignore_index=True)
     drift = drift[drift["published"].notna() & drift["computed"].notna()]
-    distance = (drift["published"].astype("float64") - drift["computed"].astype("float64")).abs()
-    return drift.assign(distance=distance.round(9))
+    published = drift["published"].astype("float64")
+    distance = (published - drift["computed"].astype("float64")).abs()
+    article_rounding = (published - drift["rounded"].astype("float64")).abs().round(9) == 0
+    distance = distance.round(9)
+    return drift.assign(
+        distance=distance, wrong=(distance > drift["tolerance"]) & ~article_rounding
+    )
 
 
 @rule("county_results")
 def county_percentages_match_votes(tables: ElectionTables) -> pd.DataFrame:
     """Every published percentage of the by-county table (candidates, margin, Totals row)
-    is within 0.5 points of votes ÷ total."""
+    is within 0.005 points (the rounding to 2 decimals) of votes ÷ total, or is the figure
+    the article's own rounding gives: a Margin % equal to the first candidate's published %
+    minus the second's; an 'Other' % (several candidates summed) within 0.015."""
     drift = _percent_drift(tables)
-    bad = drift[drift["distance"] > PERCENT_TOLERANCE]
+    bad = drift[drift["wrong"]]
     return cells(bad, bad["column"], bad["published"], bad["computed"])
 
 
 @rule("county_results", WARN)
 def county_percentages_rounding_drift(tables: ElectionTables) -> pd.DataFrame:
-    """Published percentages more than 0.005 and at most 0.5 points from votes ÷ total: the
-    source's rounding (a margin % printed as the difference of rounded percentages). The
-    published figure is kept."""
+    """Published percentages more than 0.005 points from votes ÷ total that are the article's
+    own rounding (a margin % printed as the difference of rounded percentages, an 'Other' %
+    one unit of the last decimal off). The published figure is kept."""
     drift = _percent_drift(tables)
-    bad = drift[(drift["distance"] > ROUNDING) & (drift["distance"] <= PERCENT_TOLERANCE)]
+    bad = drift[(drift["distance"] > ROUNDING) & ~drift["wrong"]]
     return cells(bad, bad["column"], bad["published"], bad["computed"])
 
 
@@ -344,6 +366,32 @@ def state_percentages_sum_to_100(tables: ElectionTables) -> pd.DataFrame:
     sums = results.groupby("file").agg(pct=("pct", "sum"), line=("line", "max")).reset_index()
     bad = sums[(sums["pct"] - 100).abs().round(9) > PERCENT_SUM_TOLERANCE]
     return cells(bad, "Percentage (sum)", bad["pct"], "100.00 ± 0.1")
+
+
+def _printed_rounding(frame: pd.DataFrame) -> pd.Series:
+    """Half a unit of the last decimal each article prints in ``frame``'s ``pct`` column (the
+    most decimals among its values, at most 2: parsing drops trailing zeros)."""
+    pct = frame["pct"].astype("float64")
+    whole, tenths = (pct - pct.round()).abs() < 1e-6, (pct * 10 - (pct * 10).round()).abs() < 1e-6
+    decimals = np.select([whole, tenths], [0, 1], 2)
+    printed = pd.Series(decimals, index=frame.index).groupby(frame["file"]).transform("max")
+    return 0.5 * 10.0**-printed
+
+
+@rule("state_results")
+def state_percentages_match_votes(tables: ElectionTables) -> pd.DataFrame:
+    """Each candidate's published statewide percentage is within rounding of votes ÷ the
+    Totals row's votes: 0.005 points where the table prints 2 decimals, 0.05 for 1."""
+    results = tables.state_results.merge(
+        tables.elections[["file", "total_votes"]], on="file", how="left"
+    )
+    results = results[
+        results["pct"].notna() & results["votes"].notna() & (results["total_votes"] > 0)
+    ]
+    published = results["pct"].astype("float64")
+    computed = results["votes"].astype("float64") / results["total_votes"].astype("float64") * 100
+    bad = results[(published - computed).abs().round(9) > _printed_rounding(results)]
+    return cells(bad, "Percentage", bad["pct"], computed[bad.index])
 
 
 # --- Across tables -----------------------------------------------------------------------
@@ -461,6 +509,23 @@ def districts_match_electoral_votes(tables: ElectionTables) -> pd.DataFrame:
     expected = (compared["electoral_votes"] - 2).clip(lower=1)
     bad = compared[compared["count"] != expected]
     return cells(bad, "District (count)", bad["count"], expected[bad.index])
+
+
+@rule("district_results")
+def district_percentages_at_most_100(tables: ElectionTables) -> pd.DataFrame:
+    """In each congressional district, the candidates' published percentages add up to at
+    most 100, plus the rounding of each (0.5 points where the table prints whole
+    percentages, 0.005 for 2 decimals)."""
+    districts = tables.district_results[tables.district_results["pct"].notna()]
+    districts = districts.assign(rounding=_printed_rounding(districts))
+    sums = (
+        districts.groupby(["file", "district"])
+        .agg(pct=("pct", "sum"), rounding=("rounding", "sum"), line=("line", "min"))
+        .reset_index()
+    )
+    limit = 100 + sums["rounding"]
+    bad = sums[sums["pct"].astype("float64").round(9) > limit]
+    return cells(bad, "Percentage (sum)", bad["pct"], limit[bad.index].map("at most {:.3f}".format))
 
 
 @rule("district_results")
