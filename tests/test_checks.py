@@ -440,8 +440,8 @@ BAD_INPUTS = [
         lambda t: t[: t.index("| Worth | 691 |") + 20],
         "Results > By county",
         202,
-        "row 'Worth' has 3 filled cells where the header needs 10 "
-        "(a missing cell, or the file is cut off mid-table)",
+        "the file does not end with a newline: it is truncated (its last line may be cut "
+        "short, and what followed is missing)",
     ),
     (
         "district column of no candidate",

@@ -237,6 +237,16 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
         else:
             section.blocks.append(Paragraph(number, line))
             index += 1
+    if not text.endswith("\n"):
+        # Every file of the family ends with a newline: without one, the file was cut short
+        # (a copy or download stopped), maybe inside a table or list that would load short.
+        raise ArticleError(
+            file,
+            "the file does not end with a newline: it is truncated (its last line may be cut "
+            "short, and what followed is missing)",
+            section.path,
+            len(lines),
+        )
     return Article(
         file=file,
         sha256=sha256 or hashlib.sha256(text.encode()).hexdigest(),
