@@ -454,6 +454,22 @@ BAD_INPUTS = [
         "district column 'Nader2' names no candidate of the statewide results table",
     ),
     (
+        "infobox nominees numbered with a gap",
+        lambda t: t.replace("- Nominee2: John Kerry", "- Nominee4: John Kerry"),
+        "Infobox",
+        22,
+        "infobox key 'Nominee4' is numbered outside the nominees 1 to 1 (a gap in the "
+        "numbering): its value would be lost",
+    ),
+    (
+        "infobox figure of no nominee",
+        lambda t: t.replace("- Popular Vote2: ", "- Popular Vote3: "),
+        "Infobox",
+        27,
+        "infobox key 'Popular Vote3' is numbered outside the nominees 1 to 2 (a gap in the "
+        "numbering): its value would be lost",
+    ),
+    (
         "cut off between rows",
         lambda t: t[: t.index("| Worth | 691 |")],
         "Results > By county",

@@ -42,7 +42,14 @@ def test_fixtures_pass_every_error_check(family):
     assert set(findings["check"]) == {
         "county_percentages_rounding_drift",
         "predictions_have_ratings",
+        "infobox_figures_are_clean",
     }
+    # A broken infobox figure loads as NULL, and says so.
+    broken = findings[findings["check"] == "infobox_figures_are_clean"]
+    assert sorted(broken[["file", "published"]].itertuples(index=False, name=None)) == [
+        (LOUISIANA, "Percentage1: '"),
+        (VIRGINIA, "Percentage1: '"),
+    ]
 
 
 def test_fixture_encodings_are_really_there():

@@ -463,6 +463,11 @@ def _infobox_turnout(article: Article) -> dict:
 
 INFOBOX_FIGURE = re.compile(r"^[^\d+\-\u2212]*([+\-\u2212]?[\d,.]+%?)")
 INFOBOX_FIGURE_KEYS = ("Electoral Vote", "Popular Vote", "Percentage")
+# The infobox keys of a nominee, numbered by the nominee's ordinal.
+NOMINEE_KEY = re.compile(
+    r"^(?:Nominee|Party|Home State|Running Mate|Electoral Vote|Popular Vote|Percentage)"
+    r"(?P<ordinal>\d+)$"
+)
 
 
 def _infobox_number(article: Article, key: str, parse: Callable[[str], float]):
@@ -482,13 +487,17 @@ def _infobox_number(article: Article, key: str, parse: Callable[[str], float]):
 
 
 def _leaked_text(article: Article, ordinal: int) -> str | None:
-    """The nominee's infobox figures that carry text after their number, as written
-    (``Electoral Vote1: 9) instead of Kerry``); None where every figure is clean."""
+    """The nominee's infobox figures that carry text after their number, or no number at
+    all, as written (``Electoral Vote1: 9) instead of Kerry``, ``Percentage1: '``); None
+    where every figure is clean. A figure without a number loads as NULL: reported, never
+    silent."""
     leaks = []
     for name in INFOBOX_FIGURE_KEYS:
         value = article.infobox.get(f"{name}{ordinal}")
-        match = INFOBOX_FIGURE.match(value.text) if value else None
-        if match and value.text[match.end() :].strip():
+        if value is None or not value.text.strip():
+            continue
+        match = INFOBOX_FIGURE.match(value.text)
+        if not match or value.text[match.end() :].strip():
             leaks.append(f"{name}{ordinal}: {value.text}")
     return "; ".join(leaks) or None
 
@@ -518,6 +527,15 @@ def _nominees(article: Article, candidates: list[str]) -> list[dict]:
             }
         )
         ordinal += 1
+    for key, value in article.infobox.items():
+        numbered = NOMINEE_KEY.match(key)
+        if numbered and not 1 <= int(numbered["ordinal"]) < ordinal:
+            raise article.error(
+                f"infobox key '{key}' is numbered outside the nominees 1 to {ordinal - 1} "
+                "(a gap in the numbering): its value would be lost",
+                "Infobox",
+                value.line,
+            )
     return rows
 
 
