@@ -148,6 +148,13 @@ BROKEN = [
         [(225, "Percentage (sum)", "139.00", "at most 101.000")],
     ),
     (
+        "county_parties_match_statewide",
+        lambda t: t.replace("| John Kerry Democratic |", "| John Kerry Dexocratic |"),
+        ERROR,
+        "Results > By county",
+        [(89, "Party of John Kerry", "Dexocratic", "Democratic")],
+    ),
+    (
         "county_totals_row_matches_sums",
         lambda t: edit(t, "| Totals | 1,455,713 |", "| 1,259,171 |", "| 1,259,172 |"),
         ERROR,

@@ -431,6 +431,24 @@ def county_columns_match_statewide(tables: ElectionTables) -> pd.DataFrame:
     return cells(bad, bad["candidate"] + " # (county sum)", bad["county_sum"], bad["statewide"])
 
 
+@rule("county_results")
+def county_parties_match_statewide(tables: ElectionTables) -> pd.DataFrame:
+    """Each candidate column of the by-county table names the candidate's party of the
+    statewide results (a state affiliate counts as its national party): a misspelt header
+    would otherwise publish a party that is not one."""
+    results = tables.county_results[tables.county_results["candidate"] != OTHER_CANDIDATE]
+    columns = results.drop_duplicates(["file", "candidate"])[["file", "candidate", "party", "line"]]
+    state = tables.state_results[["file", "candidate", "party"]].drop_duplicates(
+        ["file", "candidate"]
+    )
+    compared = columns.merge(state, on=["file", "candidate"], suffixes=("", "_statewide"))
+    compared = compared[compared["party"].notna() & compared["party_statewide"].notna()]
+    bad = compared[
+        compared["party"].map(national_party) != compared["party_statewide"].map(national_party)
+    ]
+    return cells(bad, "Party of " + bad["candidate"], bad["party"], bad["party_statewide"])
+
+
 @rule("nominees")
 def infobox_matches_results(tables: ElectionTables) -> pd.DataFrame:
     """Popular votes, percentages (where the infobox has them) and electoral votes of each

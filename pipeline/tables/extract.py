@@ -316,6 +316,21 @@ def find_table(
     return None
 
 
+def refuse_unrecognised_table(article: Article, heading: re.Pattern, expected: str) -> None:
+    """Raise when a section named like ``heading`` holds a table that no recognizer took:
+    its header drifted (``Source`` → ``Sources``), and the table would be lost silently."""
+    for section in article.sections():
+        if heading.search(section.name) and (tables := section.tables()):
+            header = tables[0].rows[0]
+            shown = " | ".join(header.cells)
+            raise article.error(
+                f"the table's header '{shown}' is not recognised (expected {expected}): "
+                "its rows would be lost",
+                section,
+                header.line,
+            )
+
+
 def _lower_cells(row: Row) -> list[str]:
     return [cell.lower() for cell in row.cells]
 
@@ -820,6 +835,7 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
     """
     found = find_table(article, DISTRICT_HEADING, _is_district_header)
     if found is None:
+        refuse_unrecognised_table(article, DISTRICT_HEADING, "a first column 'District'")
         return [], []
     section, table, header_index = found
     header = list(table.rows[header_index].cells)
@@ -941,6 +957,7 @@ def _electors(article: Article, candidates: list[str]) -> list[dict]:
 def _predictions(article: Article) -> list[dict]:
     found = find_table(article, PREDICTIONS_HEADING, _is_predictions_header)
     if found is None:
+        refuse_unrecognised_table(article, PREDICTIONS_HEADING, "a first column 'Source'")
         return []
     _, table, header_index = found
     header = [cell.lower() for cell in table.rows[header_index].cells]
