@@ -477,6 +477,38 @@ BAD_INPUTS = [
         "numbering): its value would be lost",
     ),
     (
+        "predictions header drift",
+        lambda t: t.replace("| Source | Ranking |", "| Sources | Ranking |"),
+        "Campaign > Predictions",
+        49,
+        "the table's header 'Sources | Ranking' is not recognised (expected a first column "
+        "'Source'): its rows would be lost",
+    ),
+    (
+        "district header drift",
+        lambda t: t.replace("| District | Bush |", "| Distict | Bush |"),
+        "Results > By congressional district",
+        220,
+        "the table's header 'Distict | Bush | Kerry | Representative' is not recognised "
+        "(expected a first column 'District'): its rows would be lost",
+    ),
+    (
+        "election date that does not read",
+        lambda t: t.replace(
+            "- Election Date: November 2, 2004", "- Election Date: November 2,2004"
+        ),
+        "Infobox",
+        12,
+        "infobox 'Election Date: November 2,2004' is not a date of 2004 ('November 2, 2004')",
+    ),
+    (
+        "previous year after the election",
+        lambda t: t.replace("- Previous Year: 2000", "- Previous Year: 2008"),
+        "Infobox",
+        9,
+        "infobox 'Previous Year: 2008' is not a year before 2004",
+    ),
+    (
         "cut off between rows",
         lambda t: t[: t.index("| Worth | 691 |")],
         "Results > By county",

@@ -384,7 +384,8 @@ def variants_warehouse(tmp_path_factory) -> Path:
     # Nevada 1972 as its article would be written after the consolidation: Carson City.
     nevada = text_of(NEVADA)
     later = (
-        nevada.replace("1968", "1972")
+        nevada.replace("1972", "1976")
+        .replace("1968", "1972")
         .replace("1964", "1968")
         .replace("| Ormsby |", "| Carson City |")
     )

@@ -449,18 +449,41 @@ def unit_type(state_po: str, name: str, resolution: Resolution) -> str:
 
 
 def _election_date(article: Article) -> date | None:
+    """The infobox's election date; one that does not read as a date of the title's year is
+    refused rather than loaded as NULL."""
     value = article.infobox.get("Election Date")
-    if value is None:
+    if value is None or not value.text:
         return None
     try:
-        return datetime.strptime(value.text, "%B %d, %Y").date()
+        day = datetime.strptime(value.text, "%B %d, %Y").date()
     except ValueError:
-        return None
+        day = None
+    if day is None or day.year != article.year:
+        raise article.error(
+            f"infobox 'Election Date: {value.text}' is not a date of {article.year} "
+            "('November 2, 2004')",
+            "Infobox",
+            value.line,
+        )
+    return day
 
 
 def _infobox_year(article: Article, key: str) -> int | None:
+    """The previous or next election's year; one that is not a year before (previous) or
+    after (next) the title's is refused rather than loaded as NULL."""
     value = article.infobox.get(key)
-    return int(value.text) if value and re.fullmatch(r"\d{4}", value.text) else None
+    if value is None or not value.text:
+        return None
+    year = int(value.text) if re.fullmatch(r"\d{4}", value.text) else None
+    before = key.startswith("Previous")
+    if year is None or (year < article.year) != before or year == article.year:
+        raise article.error(
+            f"infobox '{key}: {value.text}' is not a year "
+            f"{'before' if before else 'after'} {article.year}",
+            "Infobox",
+            value.line,
+        )
+    return year
 
 
 def _infobox_turnout(article: Article) -> dict:
