@@ -509,6 +509,13 @@ BAD_INPUTS = [
         "infobox 'Previous Year: 2008' is not a year before 2004",
     ),
     (
+        "predictions row without its source",
+        lambda t: t.replace("| CNN | |", "| | CNN |"),
+        "Campaign > Predictions",
+        52,
+        "predictions row ' | CNN' has no source (first cell)",
+    ),
+    (
         "cut off between rows",
         lambda t: t[: t.index("| Worth | 691 |")],
         "Results > By county",

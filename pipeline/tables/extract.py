@@ -982,15 +982,21 @@ def _predictions(article: Article) -> list[dict]:
     if found is None:
         refuse_unrecognised_table(article, PREDICTIONS_HEADING, "a first column 'Source'")
         return []
-    _, table, header_index = found
+    section, table, header_index = found
     header = [cell.lower() for cell in table.rows[header_index].cells]
     rating_index = next(
         (i for i, cell in enumerate(header) if cell.startswith(("rank", "rating"))), 1
     )
     rows = []
     for row in table.rows[header_index + 1 :]:
-        if not row.cells or not row.cells[0]:
+        if not any(row.cells):
             continue
+        if not row.cells[0]:
+            raise article.error(
+                f"predictions row '{' | '.join(row.cells)}' has no source (first cell)",
+                section,
+                row.line,
+            )
         rating = row.cells[rating_index] if rating_index < len(row.cells) else ""
         rows.append({"line": row.line, "source": row.cells[0], "rating": rating or None})
     return rows
