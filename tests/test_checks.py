@@ -516,6 +516,13 @@ BAD_INPUTS = [
         "predictions row ' | CNN' has no source (first cell)",
     ),
     (
+        "infobox figure that does not read",
+        lambda t: t.replace("- Popular Vote2: 1,259,171", "- Popular Vote2: 1,25,171"),
+        "Infobox",
+        27,
+        "infobox 'Popular Vote2': '1,25,171' is not a whole number",
+    ),
+    (
         "cut off between rows",
         lambda t: t[: t.index("| Worth | 691 |")],
         "Results > By county",

@@ -509,9 +509,10 @@ NOMINEE_KEY = re.compile(
 
 
 def _infobox_number(article: Article, key: str, parse: Callable[[str], float]):
-    """An infobox figure, or None where the value is missing or broken (``Percentage1: '``).
-    Text after the number (a leaked footnote, ``9) instead of Kerry``) is left aside:
-    :func:`_leaked_text` reports it."""
+    """An infobox figure, or None where the value is missing or holds no number
+    (``Percentage1: '``, reported by :func:`_leaked_text`). Text after the number (a leaked
+    footnote, ``9) instead of Kerry``) is left aside and reported too. A number that does
+    not read (``1,25,171``) refuses the article."""
     value = article.infobox.get(key)
     if value is None:
         return None
@@ -520,8 +521,8 @@ def _infobox_number(article: Article, key: str, parse: Callable[[str], float]):
         return None
     try:
         return parse(match[1])
-    except ValueError:
-        return None
+    except ValueError as error:
+        raise article.error(f"infobox '{key}': {error}", "Infobox", value.line) from None
 
 
 def _leaked_text(article: Article, ordinal: int) -> str | None:
@@ -532,7 +533,7 @@ def _leaked_text(article: Article, ordinal: int) -> str | None:
     leaks = []
     for name in INFOBOX_FIGURE_KEYS:
         value = article.infobox.get(f"{name}{ordinal}")
-        if value is None or not value.text.strip():
+        if value is None:
             continue
         match = INFOBOX_FIGURE.match(value.text)
         if not match or value.text[match.end() :].strip():
