@@ -24,7 +24,12 @@ from pipeline.checks.rules import (
     refused_files,
 )
 from pipeline.settings import SQL_DIR
-from pipeline.tables.extract import ElectionTables, extract_articles, national_party
+from pipeline.tables.extract import (
+    ElectionTables,
+    extract_articles,
+    national_party,
+    party_family,
+)
 from pipeline.tables.reference import all_states, county_fips_changes, county_units
 
 # Creation order: every table after the tables it references, views last.
@@ -61,9 +66,17 @@ CONTRACT_VIEWS = [
     "predictions",
     "county_flips",
 ]
+# Every view, each after the views it reads: the analyst views, then the quality views.
 VIEWS = [
-    *CONTRACT_VIEWS,
+    "state_results",
+    "county_results",
+    "district_results",
+    "district_representatives",
+    "electors",
+    "predictions",
     "county_margins",
+    "successor_margins",
+    "county_flips",
     "county_swing",
     "state_summary",
     "medsl_county_returns",
@@ -71,6 +84,8 @@ VIEWS = [
     "data_quality_changes",
     "quarantine",
 ]
+# SQL macros the views use, created first.
+MACROS = ["percent_of"]
 # Tables keyed by election, children first: the order to delete an election's rows in.
 ELECTION_TABLES = [
     name
@@ -140,6 +155,7 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             tables.county_flips["to_party"],
         ]
     ).dropna()
+    names = sorted(parties.unique())
     candidates = pd.concat(
         [
             tables.state_results["candidate"],
@@ -185,10 +201,9 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
         ],
         "dim_party": pd.DataFrame(
             {
-                "party": pd.Series(sorted(parties.unique()), dtype="str"),
-                "national_party": pd.Series(
-                    [national_party(party) for party in sorted(parties.unique())], dtype="str"
-                ),
+                "party": pd.Series(names, dtype="str"),
+                "national_party": pd.Series([national_party(p) for p in names], dtype="str"),
+                "family": pd.Series([party_family(p) for p in names], dtype="str"),
             }
         ),
         "dim_candidate": pd.DataFrame(
@@ -268,8 +283,8 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
 
 
 def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Run the DDL of ``sql/``: tables in dependency order, then the analyst views."""
-    for name in TABLES + VIEWS:
+    """Run the DDL of ``sql/``: the macros, tables in dependency order, then the views."""
+    for name in MACROS + TABLES + VIEWS:
         connection.execute((SQL_DIR / f"{name}.sql").read_text())
 
 
