@@ -179,7 +179,7 @@ def test_make_run_on_the_seed(raw, tmp_path, seed_text):
     done = run_cli(raw, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 article(s)" in done.stdout
-    assert "checks: 33 passed, 2 warned, 0 failed" in done.stdout
+    assert "checks: 34 passed, 2 warned, 0 failed" in done.stdout
 
 
 def report_of(result: dg.ExecuteInProcessResult) -> dict[str, dg.MetadataValue]:

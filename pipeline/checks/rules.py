@@ -504,11 +504,27 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
     are named."""
     keys = ["year", "state_po", "current_fips"]
     summaries = tables.county_summaries[tables.county_summaries["current_fips"].notna()]
+    held = summaries[["year", "state_po"]].drop_duplicates().sort_values(["state_po", "year"])
+    held["previous_year"] = held.groupby("state_po")["year"].shift().astype("Int64")
+    elections = tables.elections[["file", "year", "state_po", "previous_year"]]
+    listing = elections["file"].isin(tables.county_flips["file"].unique())
+    compared = elections[listing].merge(held, on=["year", "state_po", "previous_year"])
+    # Only the elections compared, and those they are compared with, are read further.
+    involved = pd.concat(
+        [
+            compared[["year", "state_po"]],
+            compared[["previous_year", "state_po"]].rename(columns={"previous_year": "year"}),
+        ]
+    ).astype({"year": "int64"})
+    summaries = summaries.merge(involved.drop_duplicates(), on=["year", "state_po"])
     results = tables.county_results.merge(
         summaries[["file", "county", "current_fips"]], on=["file", "county"]
     )
     results = results[(results["candidate"] != OTHER_CANDIDATE) & results["party"].notna()]
-    nationals = {party: national_party(party) for party in results["party"].unique()}
+    labels = pd.concat(
+        [results["party"], tables.county_flips["from_party"], tables.county_flips["to_party"]]
+    ).unique()
+    nationals = {label: national_party(label) for label in labels}
     votes = (
         results.assign(party=results["party"].map(nationals))
         .groupby([*keys, "party"], as_index=False)["votes"]
@@ -517,11 +533,6 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
     votes = votes[votes["votes"] > 0]
     leaders = votes[votes["votes"] == votes.groupby(keys)["votes"].transform("max")]
     winners = leaders.drop_duplicates(keys, keep=False)  # a tie has no winner
-    held = summaries[["year", "state_po"]].drop_duplicates().sort_values(["state_po", "year"])
-    held["previous_year"] = held.groupby("state_po")["year"].shift().astype("Int64")
-    elections = tables.elections[["file", "year", "state_po", "previous_year"]]
-    compared = elections.merge(held, on=["year", "state_po", "previous_year"])
-    compared = compared[compared["file"].isin(tables.county_flips["file"])]
     pairs = (
         winners.rename(columns={"party": "to_party"})
         .merge(compared, on=["year", "state_po"])
@@ -537,8 +548,7 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
         summaries[["file", "county", "current_fips"]], on=["file", "county"]
     ).merge(pairs[["file", "current_fips"]], on=["file", "current_fips"])
     listed = listed.assign(
-        from_party=listed["from_party"].map(national_party),
-        to_party=listed["to_party"].map(national_party),
+        from_party=listed["from_party"].map(nationals), to_party=listed["to_party"].map(nationals)
     )
     flip = ["file", "current_fips", "from_party", "to_party"]
     unlisted = computed.merge(listed[flip], on=flip, how="left", indicator=True)
@@ -549,12 +559,18 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
         on=["file", "current_fips"],
         suffixes=("", "_computed"),
     )
-    units = (
-        summaries.sort_values(["county"])
+    # An unlisted unit by its rows of the by-county table (Bedford + Bedford City).
+    rows = summaries.merge(unlisted[["file", "current_fips"]].drop_duplicates())
+    rows = rows.sort_values("county")[["file", "current_fips", "county", "line"]]
+    several = rows.duplicated(["file", "current_fips"], keep=False)
+    merged = (
+        rows[several]
         .groupby(["file", "current_fips"], as_index=False)
         .agg(county=("county", " + ".join), line=("line", "min"))
     )
-    unlisted = unlisted.merge(units, on=["file", "current_fips"])
+    unlisted = unlisted.merge(
+        pd.concat([rows[~several], merged], ignore_index=True), on=["file", "current_fips"]
+    )
     return _concat(
         [
             cells(
