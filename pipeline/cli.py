@@ -125,7 +125,8 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float
 
 
 def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
-    """The check tally, then each failing check with its first failing cell."""
+    """The check tally, then each failing check with its first failing cells, then each
+    check that could not run, with why. Skipped checks are never counted as passed."""
     import dagster as dg
 
     from pipeline.checks.rules import describe_finding
@@ -133,14 +134,23 @@ def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
     evaluations = result.get_asset_check_evaluations()
     failing = [e for e in evaluations if not e.passed]
     warned = sum(e.severity == dg.AssetCheckSeverity.WARN for e in failing)
-    lines = [
-        f"checks: {len(evaluations) - len(failing)} passed, {warned} warned, "
-        f"{len(failing) - warned} failed"
-    ]
     try:
         findings = result.output_for_node("extracted_tables", "quality_findings")
+        verdicts = result.output_for_node("extracted_tables", "quality_verdicts")
     except dg.DagsterInvariantViolationError:  # extraction did not run
-        findings = None
+        findings = verdicts = None
+    evaluated = {e.check_name for e in evaluations}
+    skipped = (
+        verdicts[~verdicts["check_name"].isin(evaluated)]
+        .groupby("check_name")["reason"]
+        .agg(lambda reasons: reasons.mode().iat[0])
+        if verdicts is not None
+        else {}
+    )
+    lines = [
+        f"checks: {len(evaluations) - len(failing)} passed, {warned} warned, "
+        f"{len(failing) - warned} failed, {len(skipped)} skipped"
+    ]
     for evaluation in sorted(failing, key=lambda e: e.severity.value):
         count = evaluation.metadata.get("failures")
         cells = f": {count.value} cell(s)" if count else ""
@@ -149,10 +159,16 @@ def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:
             f"({evaluation.asset_key.to_user_string()}){cells}"
         )
         if findings is not None and evaluation.severity == dg.AssetCheckSeverity.ERROR:
-            for finding in (
-                findings[findings["check"] == evaluation.check_name].head(3).itertuples()
-            ):
-                lines.append(f"    {describe_finding(finding)}")
+            cells = findings[findings["check"] == evaluation.check_name]
+            # One line per fault: the files of one duplicated election share theirs.
+            cells = cells.drop_duplicates(["key", "column", "published", "expected"])
+            lines.extend(f"    {describe_finding(cell)}" for cell in cells.head(3).itertuples())
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in skipped.items():
+        by_reason.setdefault(reason, []).append(name)
+    for reason, names in by_reason.items():
+        checks = ", ".join(names) if len(names) <= 3 else f"{len(names)} checks"
+        lines.append(f"  SKIPPED {checks}: {reason}")
     return lines
 
 

@@ -14,8 +14,8 @@ SELECT check_name,
        article,
        coalesce(l.severity, p.severity) AS severity,
        CASE
-           WHEN NOT l.passed THEN 'new failure'
-           WHEN l.passed THEN 'fixed'
+           WHEN l.status = 'failed' THEN 'new failure'
+           WHEN l.status IS NOT NULL THEN 'fixed'
            ELSE 'article gone'
        END AS change,
        l.failure_count AS failures,
@@ -24,8 +24,8 @@ SELECT check_name,
        p.run_id AS previous_run_id
 FROM latest l
 FULL JOIN previous p USING (check_name, article)
-WHERE (NOT l.passed AND coalesce(p.passed, true))
-   OR (NOT p.passed AND coalesce(l.passed, true))
+WHERE (l.status = 'failed') IS DISTINCT FROM (p.status = 'failed')
+  AND (l.status = 'failed' OR p.status = 'failed')
 ORDER BY change, check_name, article;
 COMMENT ON VIEW data_quality_changes IS 'What changed in data quality between the latest load and the one before: each check and article that fails now but did not (new failure), failed before but passes now (fixed), or failed before and is no longer in the raw folder (article gone). On the first load, every failure is new.';
 COMMENT ON COLUMN data_quality_changes.check_name IS 'Name of the check.';

@@ -1,9 +1,11 @@
 """Data-quality rules: the seed passes every ERROR rule, its warnings are exactly these,
 and a copy of the seed broken for each rule fails it at the right cell."""
 
+import dataclasses
+
 import pytest
 
-from pipeline.checks.rules import ERROR, INFO, WARN, all_rules, refused_files
+from pipeline.checks.rules import ERROR, INFO, WARN, all_rules, evaluate, judge, refused_files
 from tests.conftest import SEED_NAME, edit, findings_of
 
 SEED_ROUNDING_CELLS = [
@@ -462,3 +464,20 @@ def test_bad_input(seed_text, case, breaks, section, line, reason):
         line,
     )
     assert finding["expected"] == reason
+
+
+def test_a_check_on_a_table_the_article_lacks_is_skipped_with_why(seed_tables):
+    without_predictions = dataclasses.replace(
+        seed_tables, predictions=seed_tables.predictions.iloc[0:0]
+    )
+    verdicts = judge(without_predictions, [SEED_NAME], evaluate(without_predictions))
+    by_check = verdicts.set_index("check_name")
+    assert by_check.loc["predictions_have_ratings", ["status", "reason"]].tolist() == [
+        "skipped",
+        "no predictions rows in this article",
+    ]
+    assert by_check.loc["counties_match_reference", "reason"] == (
+        "no reference file given (ELECTIONS_REFERENCE_CSV)"
+    )
+    assert by_check.loc["county_columns_sum_to_total", "status"] == "passed"
+    assert sorted(verdicts["status"].unique()) == ["failed", "passed", "skipped"]

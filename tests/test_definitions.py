@@ -53,6 +53,7 @@ def test_the_code_location_holds_the_reload_and_its_automation():
         "nominees",
         "predictions",
         "quality_findings",
+        "quality_verdicts",
         "state_results",
         "warehouse",
     ]

@@ -39,4 +39,4 @@ def test_dictionary_lists_every_view_column_with_its_meaning():
 
 def test_readme_shows_the_refused_article_by_file_line_and_cell():
     readme = (PROJECT / "README.md").read_text()
-    assert "line 89, column 'Total': 11,504 (expected 11,404)" in readme
+    assert "line 89 (Adair, 29001), column 'Total': 11,504 (expected 11,404)" in readme

@@ -232,7 +232,7 @@ def test_reconciliation_reports_jackson_county_and_nothing_else(family_warehouse
         'SELECT article, d.line, d."column", d.published, d.expected FROM dq_check_results, '
         "unnest(details) AS t(d) WHERE check_name = 'counties_match_reference' ORDER BY ALL",
     )
-    kansas_city = "which the reference reports apart and the article counts inside this county"
+    kansas_city = "which the reference reports apart and the article counts inside Jackson (29095)"
     assert details == [
         (
             "2004_United_States_presidential_election_in_Missouri.txt",

@@ -57,6 +57,7 @@ def test_failing_check_shows_its_cells_in_dagster(raw, tmp_path, seed_text):
         "file",
         "section",
         "row (line)",
+        "row",
         "column",
         "published",
         "expected",
@@ -66,6 +67,7 @@ def test_failing_check_shows_its_cells_in_dagster(raw, tmp_path, seed_text):
             "file": SEED_NAME,
             "section": "Results > By county",
             "row (line)": 89,
+            "row": "Adair, 29001",
             "column": "Total",
             "published": "11,405",
             "expected": "11,404",
@@ -167,7 +169,7 @@ def test_make_run_exits_non_zero_and_names_the_cell(raw, tmp_path, seed_text):
     done = run_cli(raw, tmp_path)
     assert done.returncode == 1, done.stderr
     assert (
-        f"    {SEED_NAME}, section 'Results > By county', line 89, column 'Total': "
+        f"    {SEED_NAME}, section 'Results > By county', line 89 (Adair, 29001), column 'Total': "
         "11,405 (expected 11,404)"
     ) in done.stdout
     assert "ERROR county_columns_sum_to_total (county_results): 1 cell(s)" in done.stdout
@@ -179,7 +181,57 @@ def test_make_run_on_the_seed(raw, tmp_path, seed_text):
     done = run_cli(raw, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 article(s)" in done.stdout
-    assert "checks: 34 passed, 2 warned, 0 failed" in done.stdout
+    assert "checks: 33 passed, 2 warned, 0 failed, 1 skipped" in done.stdout
+    assert (
+        "  SKIPPED counties_match_reference: no reference file given (ELECTIONS_REFERENCE_CSV)"
+        in done.stdout
+    )
+
+
+def test_findings_name_their_row_in_the_warehouse(raw, tmp_path, seed_text):
+    (raw / SEED_NAME).write_text(edit(seed_text, *BAD_CELL))
+    warehouse = tmp_path / "w.duckdb"
+    materialize_all(raw, warehouse)
+    assert count(
+        warehouse,
+        "SELECT status, unnest(details, recursive := true) FROM dq_check_results "
+        "WHERE check_name IN ('county_columns_sum_to_total', 'county_totals_row_matches_sums') "
+        "ORDER BY check_name",
+    ) == [
+        ("failed", "Results > By county", 89, "Adair, 29001", "Total", "11,405", "11,404"),
+        ("failed", "Results > By county", 204, "Totals", "Total #", "2,731,364", "2,731,365"),
+    ]
+
+
+def test_a_check_without_a_reference_is_skipped_not_passed(raw, tmp_path, seed_text):
+    (raw / SEED_NAME).write_text(seed_text)
+    warehouse = tmp_path / "w.duckdb"
+    result = materialize_all(raw, warehouse)
+    assert "counties_match_reference" not in check_evaluations(result)  # Dagster: skipped
+    assert count(
+        warehouse,
+        "SELECT status, passed, articles_checked, articles_skipped, skipped_because "
+        "FROM data_quality WHERE check_name = 'counties_match_reference'",
+    ) == [("skipped", False, 0, 1, "no reference file given (ELECTIONS_REFERENCE_CSV)")]
+
+
+def test_one_election_twice_is_one_error(raw, tmp_path, seed_text):
+    (raw / SEED_NAME).write_text(seed_text)
+    (raw / "copy_of_the_seed.txt").write_text(seed_text)
+    result = materialize_all(raw, tmp_path / "w.duckdb")
+    errors = [
+        e.check_name
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    assert errors == ["one_article_per_election"]
+    done = run_cli(raw, tmp_path)
+    error_lines = [line for line in done.stdout.splitlines() if line.startswith("    ")]
+    assert error_lines == [
+        f"    {SEED_NAME}, section '(lead)', line 1, column 'Title': 2004 United States "
+        "presidential election in Missouri (expected one article per state and year; these "
+        f"files describe the same: {SEED_NAME}, copy_of_the_seed.txt)"
+    ]
 
 
 def report_of(result: dg.ExecuteInProcessResult) -> dict[str, dg.MetadataValue]:
@@ -196,8 +248,8 @@ def test_quality_report_shows_new_failures_refusals_and_fixes(raw, tmp_path, see
     (raw / SEED_NAME).write_text(seed_text)
     first = report_of(materialize_all(raw, warehouse))
     assert first["summary"].value == (
-        f"{len(all_rules())} checks over 1 articles: 2 failing (0 ERROR); 2 new failures and "
-        "0 fixed since the load before; 0 articles refused"
+        f"{len(all_rules())} checks over 1 articles: 2 failing (0 ERROR), 1 skipped; 2 new "
+        "failures and 0 fixed since the load before; 0 articles refused"
     )
     good_sha = count(warehouse, "SELECT source_sha256 FROM dim_election")[0][0]
 
@@ -218,8 +270,9 @@ def test_quality_report_shows_new_failures_refusals_and_fixes(raw, tmp_path, see
     checks = {r["check_name"]: r for r in rows(second["checks × articles"])}
     assert (
         checks["county_columns_sum_to_total"]["failures"],
-        checks["county_columns_sum_to_total"]["passed"],
-    ) == (1, False)
+        checks["county_columns_sum_to_total"]["status"],
+    ) == (1, "failed")
+    assert checks["counties_match_reference"]["status"] == "skipped"
 
     (raw / SEED_NAME).write_text(seed_text)
     third = report_of(materialize_all(raw, warehouse))

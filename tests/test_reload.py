@@ -162,7 +162,8 @@ def test_bad_article_is_quarantined_while_the_good_one_publishes(raw, tmp_path, 
             bad_name,
             "refused",
             None,
-            f"county_columns_sum_to_total: {bad_name}, section 'Results > By county', line 89, "
+            f"county_columns_sum_to_total: {bad_name}, section 'Results > By county', line 89 "
+            "(Adair, 29001), "
             "column 'Total': 11,405 (expected 11,404)",
         )
     ]

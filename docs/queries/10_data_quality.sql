@@ -1,5 +1,5 @@
--- The latest load's checks that did not pass, worst first.
+-- The latest load's failing checks, worst first (skipped checks are not failures).
 SELECT check_name, asset, severity, articles_failed, failures
 FROM data_quality
-WHERE NOT passed
+WHERE status = 'failed'
 ORDER BY severity, failures DESC;

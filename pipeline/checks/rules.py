@@ -37,7 +37,18 @@ PERCENT_TOLERANCE = 0.5
 PERCENT_SUM_TOLERANCE = 0.1
 
 CELL_COLUMNS = ["file", "line", "column", "published", "expected"]
-FINDING_COLUMNS = ["check", "table", "severity", "file", "section", *CELL_COLUMNS[1:]]
+FINDING_COLUMNS = [
+    "check",
+    "table",
+    "severity",
+    "file",
+    "section",
+    "line",
+    "key",
+    *CELL_COLUMNS[2:],
+]
+VERDICT_COLUMNS = ["article", "check_name", "asset", "severity", "status", "reason"]
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 
 
 @dataclass(frozen=True)
@@ -761,7 +772,8 @@ def reference_cells(tables: ElectionTables, returns: pd.DataFrame) -> pd.DataFra
                 extra = unit.iloc[0]
                 expected += (
                     f" + {extra[measure]:,} of {extra['name']} ({extra['fips']}), which the "
-                    "reference reports apart and the article counts inside this county"
+                    f"reference reports apart and the article counts inside {row.county} "
+                    f"({row.county_fips})"
                 )
             parts.append(cells(frame, column, published, expected))
     return _concat(parts)
@@ -838,8 +850,10 @@ def evaluate(
         frames.append(locate(pd.concat(parts, ignore_index=True), tables.sections))
     if known is not None:
         frames.append(known.findings)
-    findings = pd.concat([frame[FINDING_COLUMNS] for frame in frames], ignore_index=True)
-    findings = findings.astype({c: "str" for c in FINDING_COLUMNS} | {"line": "int64"})
+    columns = [c for c in FINDING_COLUMNS if c != "key"]
+    findings = pd.concat([frame[columns] for frame in frames], ignore_index=True)
+    findings = findings.astype({c: "str" for c in columns} | {"line": "int64"})
+    findings = with_keys(findings, tables)
     # One order whatever was reused: rules in their order, then file and line.
     order = {check.name: number for number, check in enumerate(all_rules())}
     return findings.sort_values(
@@ -847,6 +861,123 @@ def evaluate(
         key=lambda column: column.map(order) if column.name == "check" else column,
         kind="stable",
     ).reset_index(drop=True)
+
+
+def row_keys(tables: ElectionTables) -> pd.DataFrame:
+    """What names each row of an article an analyst would look for, by file and line: a
+    county by its name and FIPS code, a district by its number, a Totals row as 'Totals',
+    a candidate, an elector or a news organization by name."""
+    counties = tables.county_summaries
+    county_keys = counties["county"].where(
+        counties["county_fips"].isna(), counties["county"] + ", " + counties["county_fips"]
+    )
+    districts = tables.district_results
+    parts = [
+        (counties, county_keys),
+        (tables.county_table_totals, "Totals"),
+        (tables.elections.assign(line=tables.elections["totals_line"]), "Totals"),
+        (tables.state_results, tables.state_results["candidate"]),
+        (tables.nominees, tables.nominees["candidate"]),
+        (districts, "district " + districts["district_label"]),
+        (
+            tables.district_representatives,
+            "district " + tables.district_representatives["district"].astype("str"),
+        ),
+        (tables.electors, tables.electors["elector"]),
+        (tables.predictions, tables.predictions["source"]),
+        (tables.county_flips, tables.county_flips["county"]),
+    ]
+    keys = pd.concat(
+        [
+            pd.DataFrame({"file": frame["file"], "line": frame["line"], "key": key})
+            for frame, key in parts
+            if len(frame)
+        ]
+        or [pd.DataFrame({"file": [], "line": [], "key": []})],
+        ignore_index=True,
+    )
+    return keys.astype({"file": "str", "line": "int64"}).drop_duplicates(["file", "line"])
+
+
+def with_keys(findings: pd.DataFrame, tables: ElectionTables) -> pd.DataFrame:
+    """``findings`` with the key of the row each one stands on (empty where none)."""
+    keyed = findings.merge(row_keys(tables), on=["file", "line"], how="left")
+    return keyed.assign(key=keyed["key"].fillna("").astype("str"))
+
+
+# Rules whose failure makes an article's other findings mere consequences of it.
+ROOT_CAUSES = ("one_article_per_election",)
+
+
+def without_consequences(findings: pd.DataFrame) -> pd.DataFrame:
+    """One root cause, one finding: an article that fails a structural rule (the same
+    election in two files) keeps that finding only; the others follow from it. (Applied
+    to what a load reports, after the parse cache kept every finding: the duplicate may go
+    away while the article stays.)"""
+    rooted = findings.loc[findings["check"].isin(ROOT_CAUSES), "file"].unique()
+    return findings[~findings["file"].isin(rooted) | findings["check"].isin(ROOT_CAUSES)]
+
+
+def judge(
+    tables: ElectionTables,
+    files: Iterable[str],
+    findings: pd.DataFrame,
+    reference: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The verdict of every check on every article file: ``failed`` with its failing cells,
+    ``skipped`` with the reason it could not run (never counted as passed), else ``passed``.
+
+    A check is skipped on an article that could not be read, on one whose election fails a
+    root-cause rule, on one without rows in the table the check guards, and, for the
+    comparison with a reference, without a reference or an election the reference holds.
+    """
+    rules = pd.DataFrame(
+        [(r.name, r.table, r.severity) for r in all_rules()],
+        columns=["check_name", "asset", "severity"],
+    )
+    out = pd.DataFrame({"article": sorted(set(files))}).merge(rules, how="cross")
+    failures = findings.groupby(["file", "check"]).size()
+    failing = pd.Series(list(zip(out["article"], out["check_name"], strict=True))).isin(
+        failures.index
+    )
+    read = set(tables.elections["file"])
+    rooted = set(findings.loc[findings["check"].isin(ROOT_CAUSES), "file"])
+    has_rows = pd.Series(
+        [
+            article in _files_with_rows(tables, asset)
+            for article, asset in zip(out["article"], out["asset"], strict=True)
+        ]
+    )
+    readability = out["check_name"] == ARTICLES_ARE_READABLE.name
+    comparison = out["check_name"] == COUNTIES_MATCH_REFERENCE.name
+    held = _reference_elections(tables, reference)
+    reasons = [
+        (~readability & ~out["article"].isin(read), "the article could not be read"),
+        (
+            ~readability & ~out["check_name"].isin(ROOT_CAUSES) & out["article"].isin(rooted),
+            "not checked: the same election is in another file (one_article_per_election)",
+        ),
+        (comparison & (reference is None), "no reference file given (ELECTIONS_REFERENCE_CSV)"),
+        (comparison & ~out["article"].isin(held), "the reference has no returns of this election"),
+        (~readability & ~has_rows, "no " + out["asset"] + " rows in this article"),
+    ]
+    reason = pd.Series(None, index=out.index, dtype="object")
+    for condition, why in reversed(reasons):  # the first reason that applies wins
+        reason = reason.mask(condition & ~failing.to_numpy(), why)
+    status = np.select([failing.to_numpy(), reason.notna()], [FAILED, SKIPPED], PASSED)
+    return out.assign(status=status, reason=reason)[VERDICT_COLUMNS]
+
+
+def _files_with_rows(tables: ElectionTables, table: str) -> set[str]:
+    return set(getattr(tables, table)["file"])
+
+
+def _reference_elections(tables: ElectionTables, reference: pd.DataFrame | None) -> set[str]:
+    """Articles whose election the reference returns hold."""
+    if reference is None:
+        return set()
+    held = reference[["year", "state_po"]].drop_duplicates()
+    return set(tables.elections.merge(held, on=["year", "state_po"])["file"])
 
 
 def per_article_findings(findings: pd.DataFrame) -> pd.DataFrame:
@@ -867,7 +998,8 @@ def locate(findings: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:
 
 def describe_finding(finding) -> str:
     """One finding as a sentence that says where the fault is and what it is."""
-    where = f"{finding.file}, section '{finding.section}', line {finding.line}"
+    key = f" ({finding.key})" if getattr(finding, "key", "") else ""
+    where = f"{finding.file}, section '{finding.section}', line {finding.line}{key}"
     if finding.check == ARTICLES_ARE_READABLE.name:
         return f"{where}: {finding.expected}"
     return f"{where}, column '{finding.column}': {finding.published} (expected {finding.expected})"

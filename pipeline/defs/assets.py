@@ -19,13 +19,16 @@ import pandas as pd
 from pipeline import progress
 from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
 from pipeline.checks.rules import (
-    COUNTIES_MATCH_REFERENCE,
     ERROR,
+    FAILED,
     INFO,
+    SKIPPED,
     Rule,
     all_rules,
     evaluate,
+    judge,
     per_article_findings,
+    without_consequences,
 )
 from pipeline.defs.history import prune_runs
 from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
@@ -121,25 +124,36 @@ def check_spec(rule: Rule) -> dg.AssetCheckSpec:
     )
 
 
-def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCheckResult:
-    """A rule's verdict with the failing cells an analyst needs to see, without the logs.
+def check_result(rule: Rule, findings: pd.DataFrame, verdicts: pd.DataFrame):
+    """A rule's verdict over all articles with the failing cells an analyst needs to see,
+    without the logs; None when the rule could not run on any article (skipped: Dagster
+    then shows the check as skipped, and the reason is in the load's quality report).
     Dagster knows no INFO severity: an INFO rule passes, with its notes as metadata."""
+    statuses = set(verdicts.loc[verdicts["check_name"] == rule.name, "status"])
+    if statuses <= {SKIPPED}:
+        return None
     failing = findings[findings["check"] == rule.name]
-    shown = failing[["file", "section", "line", "column", "published", "expected"]].rename(
-        columns={"line": "row (line)"}
-    )
+    shown = failing[["file", "section", "line", "key", "column", "published", "expected"]]
     return dg.AssetCheckResult(
         asset_key=rule.table,
         check_name=rule.name,
-        passed=failing.empty or rule.severity == INFO,
+        passed=FAILED not in statuses or rule.severity == INFO,
         severity=dg.AssetCheckSeverity(ERROR if rule.severity == ERROR else "WARN"),
         metadata={
             "failures": dg.MetadataValue.int(len(failing)),
             "articles": dg.MetadataValue.int(failing["file"].nunique()),
-            "failing cells": table(shown),
-            **{name: dg.MetadataValue.text(value) for name, value in extra.items()},
+            "failing cells": table(shown.rename(columns={"line": "row (line)", "key": "row"})),
         },
     )
+
+
+QUALITY_OUTPUTS = {
+    "quality_findings": "Every failing cell of every data-quality rule in this load, with its "
+    "file, section, line and the key of its row (a county's name and FIPS code, a district, "
+    "'Totals'); what follows from a root cause (the same election in two files) is left out.",
+    "quality_verdicts": "The verdict of every check on every article of this load: passed, "
+    "failed, or skipped with the reason it could not run.",
+}
 
 
 @dg.multi_asset(
@@ -150,13 +164,15 @@ def check_result(rule: Rule, findings: pd.DataFrame, **extra: str) -> dg.AssetCh
             )
             for name in ASSET_TABLES
         },
-        "quality_findings": dg.AssetOut(
-            description="Every failing cell of every data-quality rule in this load.",
-            group_name=EXTRACTED_GROUP,
-            kinds={"pandas"},
-        ),
+        **{
+            name: dg.AssetOut(description=text, group_name=EXTRACTED_GROUP, kinds={"pandas"})
+            for name, text in QUALITY_OUTPUTS.items()
+        },
     },
     check_specs=[check_spec(rule) for rule in all_rules()],
+    # A check that could not run on any article yields no result, so Dagster shows it as
+    # skipped rather than passed.
+    can_subset=True,
 )
 def extracted_tables(
     context: dg.AssetExecutionContext,
@@ -176,29 +192,31 @@ def extracted_tables(
             f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
         )
         progress.report("checks")
-        findings = evaluate(
-            tables,
-            extraction.unreadable,
-            reference_returns.read(tables.elections),
-            extraction.known,
-        )
+        reference = reference_returns.read(tables.elections)
+        findings = evaluate(tables, extraction.unreadable, reference, extraction.known)
     if extraction.changed:
         cache.save(tables, per_article_findings(findings))
-    for name in ASSET_TABLES:
-        frame = getattr(tables, name)
-        yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
-    yield dg.Output(findings, output_name="quality_findings", metadata=table_metadata(findings))
-    reference = {
-        COUNTIES_MATCH_REFERENCE.name: {"reference": reference_returns.path or "none given"}
-    }
+    findings = without_consequences(findings)
+    verdicts = judge(tables, article_files["file"], findings, reference)
+    outputs = {name: getattr(tables, name) for name in ASSET_TABLES}
+    outputs |= {"quality_findings": findings, "quality_verdicts": verdicts}
+    for name, frame in outputs.items():
+        if name in context.selected_output_names:
+            yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
+    selected = {key.name for key in context.selected_asset_check_keys}
     for rule in all_rules():
-        yield check_result(rule, findings, **reference.get(rule.name, {}))
+        result = check_result(rule, findings, verdicts) if rule.name in selected else None
+        if result is not None:
+            yield result
+        elif rule.name in selected:
+            reasons = verdicts.loc[verdicts["check_name"] == rule.name, "reason"]
+            context.log.info(f"check {rule.name} skipped: {reasons.mode().iat[0]}")
 
 
 @dg.asset(
     group_name=WAREHOUSE_GROUP,
     kinds={"duckdb"},
-    ins={name: dg.AssetIn() for name in [*ASSET_TABLES, "quality_findings", "article_files"]},
+    ins={name: dg.AssetIn() for name in [*ASSET_TABLES, *QUALITY_OUTPUTS, "article_files"]},
 )
 def warehouse(
     context: dg.AssetExecutionContext, warehouse_file: Warehouse, **inputs: pd.DataFrame
@@ -214,6 +232,7 @@ def warehouse(
             report = publish_warehouse(
                 tables,
                 inputs["quality_findings"],
+                inputs["quality_verdicts"],
                 inputs["article_files"],
                 path,
                 run_id=context.run.run_id,
@@ -246,12 +265,14 @@ def data_quality_report(warehouse_file: Warehouse) -> dg.MaterializeResult:
     the views ``data_quality``, ``data_quality_changes`` and ``quarantine`` hold them all."""
     report = quality_report(resolve(warehouse_file.path))
     checks, changes, refused = report["checks"], report["changes"], report["refused"]
-    failed = checks[~checks["passed"]]
+    failed = checks[checks["status"] == FAILED]
+    articles = (checks["articles_checked"] + checks["articles_skipped"]).max()
     return dg.MaterializeResult(
         metadata={
             "summary": dg.MetadataValue.text(
-                f"{len(checks)} checks over {checks['articles_checked'].max()} articles: "
-                f"{len(failed)} failing ({(failed['severity'] == 'ERROR').sum()} ERROR); "
+                f"{len(checks)} checks over {articles} articles: "
+                f"{len(failed)} failing ({(failed['severity'] == 'ERROR').sum()} ERROR), "
+                f"{(checks['status'] == SKIPPED).sum()} skipped; "
                 f"{(changes['change'] == 'new failure').sum()} new failures and "
                 f"{(changes['change'] == 'fixed').sum()} fixed since the load before; "
                 f"{len(refused)} articles refused"

@@ -16,9 +16,7 @@ import pandas as pd
 
 from pipeline.cache import code_fingerprint
 from pipeline.checks.rules import (
-    ARTICLES_ARE_READABLE,
     ERROR,
-    all_rules,
     describe_finding,
     evaluate,
     refused_files,
@@ -302,18 +300,20 @@ class BuildReport:
         return self.load_log[self.load_log["status"].isin(["kept_previous", "refused"])]
 
 
-# One row per article and check of this run, with the article's failing cells.
+# One row per article and check of this run: its verdict, with the failing cells.
 QUALITY_ROWS = """
-INSERT INTO dq_check_results
-SELECT $run_id, $loaded_at, e.article, e.check_name, e.asset, e.severity,
-       count(f."check") = 0, count(f."check"),
+INSERT INTO dq_check_results BY NAME
+SELECT $run_id AS run_id, $loaded_at AS evaluated_at, v.article, v.check_name, v.asset,
+       v.severity, v.status, v.reason, v.status = 'passed' AS passed,
+       count(f."check") AS failure_count,
        coalesce(
-           list({'section': f.section, 'line': f.line, 'column': f."column",
-                 'published': f.published, 'expected': f.expected} ORDER BY f.line)
+           list({'section': f.section, 'line': f.line, 'key': nullif(f.key, ''),
+                 'column': f."column", 'published': f.published, 'expected': f.expected}
+                ORDER BY f.line)
                FILTER (WHERE f."check" IS NOT NULL)[1:100],
-           [])
-FROM evaluations e
-LEFT JOIN findings f ON f.file = e.article AND f."check" = e.check_name
+           []) AS details
+FROM verdicts v
+LEFT JOIN findings f ON f.file = v.article AND f."check" = v.check_name
 GROUP BY ALL
 """
 # History stays bounded: the rows of the latest ``loads`` loads are kept.
@@ -341,6 +341,7 @@ def built_by_this_code(path: Path) -> bool:
 def build_warehouse(
     tables: ElectionTables,
     findings: pd.DataFrame,
+    verdicts: pd.DataFrame,
     files: pd.DataFrame,
     path: Path,
     previous: Path | None,
@@ -410,12 +411,11 @@ def build_warehouse(
             elif name in frames:
                 frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
                 connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
-        evaluations = _evaluations(tables, files)  # noqa: F841 (read by QUALITY_ROWS)
         connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
         if attached:
             for name in HISTORY_TABLES:
                 if _has_table(connection, "previous", name):
-                    connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM previous.{name}")
+                    _carry_history(connection, name)
         for name in HISTORY_TABLES:  # load_log last: it names the loads to keep
             connection.execute(KEEP_LOADS.format(table=name), {"loads": history_loads})
         connection.execute("COMMIT")
@@ -433,9 +433,8 @@ def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str)
     """Whether ``database`` (``main``: the file the connection opened) has ``table``."""
     return bool(
         connection.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = "
-            "CASE WHEN ? = 'main' THEN current_database() ELSE ? END",
-            [table, database, database],
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = ?",
+            [table, _database(connection, database)],
         ).fetchone()[0]
     )
 
@@ -454,6 +453,40 @@ def _delete_versions(connection: duckdb.DuckDBPyConnection, stale: pd.DataFrame)
         {"shas": stale["sha256"].tolist()},
     )
     _remove_unused_names(connection)
+
+
+# Columns a warehouse of an earlier version of the pipeline lacks, computed from what it has.
+HISTORY_UPGRADES = {
+    ("dq_check_results", "status"): "CASE WHEN passed THEN 'passed' ELSE 'failed' END",
+    ("dq_check_results", "details"): """list_transform(details, lambda d: {
+        'section': d.section, 'line': d.line, 'key': NULL::VARCHAR, 'column': d."column",
+        'published': d.published, 'expected': d.expected})""",
+}
+
+
+def _carry_history(connection: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Copy ``table``'s rows from the previous warehouse, whichever version of the pipeline
+    wrote it: a column it lacks, or has in another type, is upgraded, else NULL."""
+    types = """SELECT column_name, data_type FROM duckdb_columns()
+               WHERE table_name = ? AND database_name = ?"""
+    now = connection.execute(types, [table, _database(connection, "main")]).fetchall()
+    then = dict(connection.execute(types, [table, "previous"]).fetchall())
+    columns = [
+        f'"{column}"'
+        if then.get(column) == data_type
+        else f'{HISTORY_UPGRADES.get((table, column), "NULL")} AS "{column}"'
+        for column, data_type in now
+    ]
+    connection.execute(
+        f"INSERT INTO {table} BY NAME SELECT {', '.join(columns)} FROM previous.{table}"
+    )
+
+
+def _database(connection: duckdb.DuckDBPyConnection, database: str) -> str:
+    """The catalog name of ``database``: ``main`` is the file the connection opened."""
+    if database != "main":
+        return database
+    return connection.execute("SELECT current_database()").fetchone()[0]
 
 
 def _published_versions(connection: duckdb.DuckDBPyConnection, database: str) -> pd.DataFrame:
@@ -522,23 +555,6 @@ def _remove_unused_names(connection: duckdb.DuckDBPyConnection) -> None:
             UNION SELECT candidate FROM fact_elector WHERE candidate IS NOT NULL)
         """
     )
-
-
-def _evaluations(tables: ElectionTables, files: pd.DataFrame) -> pd.DataFrame:
-    """Every (article, check) pair this run evaluated: readability for every file, the
-    other rules for every article that could be read."""
-    rules = pd.DataFrame(
-        [(rule.name, rule.table, rule.severity) for rule in all_rules()],
-        columns=["check_name", "asset", "severity"],
-    )
-    readable = rules["check_name"] == ARTICLES_ARE_READABLE.name
-    return pd.concat(
-        [
-            files[["file"]].merge(rules[readable], how="cross"),
-            tables.elections[["file"]].merge(rules[~readable], how="cross"),
-        ],
-        ignore_index=True,
-    ).rename(columns={"file": "article"})
 
 
 def _load_log(

@@ -35,6 +35,7 @@ class WarehouseBusy(RuntimeError):
 def publish_warehouse(
     tables: ElectionTables,
     findings: pd.DataFrame,
+    verdicts: pd.DataFrame,
     files: pd.DataFrame,
     live: Path,
     run_id: str,
@@ -54,7 +55,9 @@ def publish_warehouse(
             progress.report("load")
             if live.exists() and not wal.exists() and built_by_this_code(live):
                 shutil.copyfile(live, staging)
-            report = build_warehouse(tables, findings, files, staging, live, run_id, history_loads)
+            report = build_warehouse(
+                tables, findings, verdicts, files, staging, live, run_id, history_loads
+            )
             progress.report("verify")
             verify_warehouse(staging, report.counts)
             refuse_if_written(live)

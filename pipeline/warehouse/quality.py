@@ -7,10 +7,11 @@ import duckdb
 import pandas as pd
 
 CHECKS = """
-SELECT check_name, asset, severity, passed, articles_checked, articles_failed, failures,
-       failing_articles[1:3] AS first_failing_articles
+SELECT check_name, asset, severity, status, articles_checked, articles_failed,
+       articles_skipped, failures, failing_articles[1:3] AS first_failing_articles,
+       skipped_because
 FROM data_quality
-ORDER BY passed, severity, check_name
+ORDER BY status, severity, check_name
 """
 CHANGES = """
 SELECT check_name, article, severity, change, failures, previous_failures
