@@ -29,7 +29,7 @@ import pandas as pd
 from benchmarks.corpus import generate_corpus
 from pipeline.checks.rules import evaluate
 from pipeline.tables.extract import extract_articles
-from pipeline.text.article import read_source
+from pipeline.text.source import read_source
 from pipeline.warehouse.build import (
     TABLES,
     build_warehouse,

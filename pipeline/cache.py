@@ -73,17 +73,27 @@ class ParseCache:
         if self.folder.exists() and not self.folder.is_dir():  # not ours: start afresh
             self.folder.unlink()
         generation = uuid.uuid4().hex
-        (self.folder / generation).mkdir(parents=True)
-        for name, frame in {**tables.frames(), FINDINGS: findings}.items():
-            feather.write_feather(
-                frame, self.folder / generation / f"{name}.arrow", compression="uncompressed"
-            )
         partial = self.folder / f"CURRENT.{generation}"
-        partial.write_text(f"{code_fingerprint()} {generation}\n")
-        os.replace(partial, self.pointer)
-        for old in self.folder.iterdir():
-            if old.is_dir() and old.name != generation:
-                shutil.rmtree(old, ignore_errors=True)
+        try:
+            (self.folder / generation).mkdir(parents=True)
+            for name, frame in {**tables.frames(), FINDINGS: findings}.items():
+                feather.write_feather(
+                    frame, self.folder / generation / f"{name}.arrow", compression="uncompressed"
+                )
+            partial.write_text(f"{code_fingerprint()} {generation}\n")
+            os.replace(partial, self.pointer)
+        except BaseException:  # a full disk, a kill: leave the cache as it was
+            shutil.rmtree(self.folder / generation, ignore_errors=True)
+            partial.unlink(missing_ok=True)
+            if self.folder.is_dir() and not any(self.folder.iterdir()):
+                self.folder.rmdir()
+            raise
+        for old in self.folder.iterdir():  # older generations, a killed save's leftovers
+            if old.name not in (generation, self.pointer.name):
+                if old.is_dir():
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    old.unlink(missing_ok=True)
 
 
 @dataclass

@@ -35,6 +35,7 @@ QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 STOP_SECONDS = 20
 RUN_SETTINGS = [
     "ELECTIONS_RAW_DIR",
+    "ELECTIONS_MAX_ARTICLE_BYTES",
     "ELECTIONS_WAREHOUSE",
     "ELECTIONS_REFERENCE_CSV",
     "DAGSTER_HOME",
@@ -73,11 +74,19 @@ def run(arguments: argparse.Namespace) -> int:
 
     settings.prepare_dagster_home()
     from pipeline.definitions import defs
+    from pipeline.defs.runs import PROCESS_TAG, process_token
     from pipeline.progress import TerminalProgress
 
     job = defs.resolve_job_def("reload_warehouse")
     with dg.DagsterInstance.get() as instance, TerminalProgress().shown():
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+        # The run bypasses the run queue: its process tag lets a later run or tick mark it
+        # failed, should this process be killed (pipeline.defs.runs).
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config=QUIET,
+            tags={PROCESS_TAG: process_token()},
+        )
         stats = instance.get_run_stats(result.run_id)
         seconds = (stats.end_time or 0) - (stats.start_time or 0)
         print(summarize(result, warehouse_path(), seconds))
@@ -96,9 +105,8 @@ def succeeded(result: dg.ExecuteInProcessResult) -> bool:
 
 def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float) -> str:
     """What a run did, in a dozen lines: the warehouse, rows per table, checks, faults."""
-    import duckdb
-
     from pipeline.warehouse.build import CONTRACT_VIEWS, TABLES
+    from pipeline.warehouse.readers import connect
 
     lines = []
     for event in result.get_step_failure_events():
@@ -106,7 +114,7 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float
         message = error.description if error else event.step_failure_data.error.message
         lines.append(f"FAILED {event.step_key}: {message}")
     if warehouse.exists():
-        with duckdb.connect(str(warehouse), read_only=True) as connection:
+        with connect(warehouse) as connection:
             counts = {
                 name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                 for name in [*CONTRACT_VIEWS, "quarantine", *TABLES]

@@ -20,6 +20,7 @@ from pipeline.defs.automation import (
     reload_warehouse,
 )
 from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.runs import LoadSlot
 
 # A code server started without the CLI (`dg dev` by hand, a deployment's own workspace)
 # reads the same defaults the CLI would give it.
@@ -35,13 +36,17 @@ defs = dg.Definitions(
     sensors=[raw_folder_sensor, maps_after_reload],
     schedules=[nightly_reload],
     resources={
-        "article_source": ArticleSource(raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR")),
+        "article_source": ArticleSource(
+            raw_dir=dg.EnvVar("ELECTIONS_RAW_DIR"),
+            max_article_bytes=dg.EnvVar.int("ELECTIONS_MAX_ARTICLE_BYTES"),
+        ),
         "warehouse_file": Warehouse(
             path=dg.EnvVar("ELECTIONS_WAREHOUSE"),
             history_loads=dg.EnvVar.int("ELECTIONS_HISTORY_LOADS"),
         ),
         "reference_returns": ReferenceReturns(path=dg.EnvVar("ELECTIONS_REFERENCE_CSV")),
         "io_manager": ArrowFrames(),
+        "load_slot": LoadSlot(),
     },
     # One process: the multiprocess executor spends ~12 s starting processes.
     executor=dg.in_process_executor,

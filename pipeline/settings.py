@@ -44,6 +44,12 @@ SETTINGS = {
             "ELECTIONS_WAREHOUSE", "warehouse/elections.duckdb", "the DuckDB file analysts query"
         ),
         Setting(
+            "ELECTIONS_MAX_ARTICLE_BYTES",
+            "20000000",
+            "largest article file read, in bytes (a larger one is refused, the others load)",
+            is_path=False,
+        ),
+        Setting(
             "ELECTIONS_REFERENCE_CSV",
             "",
             "county returns in MEDSL's layout to reconcile with (empty: no reconciliation)",

@@ -14,6 +14,8 @@ from pipeline.checks.rules import evaluate
 from pipeline.definitions import defs
 from pipeline.defs.assets import county_maps
 from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.runs import LoadSlot
+from pipeline.settings import SETTINGS
 from pipeline.tables.extract import ElectionTables, extract_articles, extract_tables
 from pipeline.text.article import Article, parse_article
 
@@ -105,6 +107,7 @@ def materialize_all(
     raw_dir: Path,
     warehouse: Path,
     reference: Path | None = None,
+    max_article_bytes: int = int(SETTINGS["ELECTIONS_MAX_ARTICLE_BYTES"].default),
     instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Run the reload (every asset and check but the maps) in process against a raw
@@ -114,10 +117,13 @@ def materialize_all(
         instance=instance or dg.DagsterInstance.ephemeral(),
         raise_on_error=False,
         resources={
-            "article_source": ArticleSource(raw_dir=str(raw_dir)),
+            "article_source": ArticleSource(
+                raw_dir=str(raw_dir), max_article_bytes=max_article_bytes
+            ),
             "warehouse_file": Warehouse(path=str(warehouse)),
             "reference_returns": ReferenceReturns(path=str(reference or "")),
             "io_manager": ArrowFrames(),
+            "load_slot": LoadSlot(),
         },
     )
 

@@ -2,6 +2,7 @@
 workflows read unchanged (checked against MEDSL's own file for Missouri 2004)."""
 
 import io
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -9,6 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from pipeline.cli import main
 from pipeline.warehouse.build import TABLES, VIEWS
 from pipeline.warehouse.export import MEDSL_CSV, MEDSL_README, export_warehouse
 from pipeline.warehouse.prompt import run_prompt
@@ -44,6 +46,41 @@ def test_prompt_is_read_only_and_reports_errors(seed_warehouse):
     assert code == 1
     assert "error: " in out and "read-only" in out
     assert "11" in out  # the next statement still ran, and nothing was deleted
+
+
+OFF = "file system operations are disabled by configuration"
+LOCKED = "the configuration has been locked"
+
+
+@pytest.mark.parametrize(
+    ("statement", "reason", "written"),
+    [
+        ("COPY (SELECT * FROM electors) TO '{folder}/electors.csv';", OFF, "electors.csv"),
+        ("ATTACH '{folder}/scratch.duckdb' AS scratch (READ_WRITE);", OFF, "scratch.duckdb"),
+        ("CREATE TABLE scratch.t AS SELECT 1;", "Schema with name scratch does not exist", None),
+        ("ATTACH '{warehouse}' AS again (READ_WRITE);", "is already attached", None),
+        ("EXPORT DATABASE '{folder}/dump';", OFF, "dump"),
+        ("SELECT * FROM read_text('/etc/hostname');", OFF, None),
+        ("SELECT * FROM read_csv('{folder}/note.csv');", OFF, None),
+        ("COPY (SELECT 1) TO '.tmp/spilled.csv';", OFF, ".tmp/spilled.csv"),
+        ("INSTALL httpfs;", OFF, None),
+        ("LOAD httpfs;", "Loading external extensions is disabled", None),
+        ("SET enable_external_access = true;", LOCKED, None),
+        ("SET lock_configuration = false;", LOCKED, None),
+    ],
+)
+def test_prompt_reads_and_writes_no_other_file(
+    seed_warehouse, tmp_path, monkeypatch, statement, reason, written
+):
+    (tmp_path / "note.csv").write_text("a,b\n1,2\n")
+    (tmp_path / ".tmp").mkdir()  # DuckDB's default temporary folder, in the current one
+    monkeypatch.chdir(tmp_path)
+    text = statement.format(folder=tmp_path, warehouse=seed_warehouse)
+    code, out = prompt(seed_warehouse, text + "\nSELECT count(*) FROM electors;\n")
+    assert code == 1
+    assert out.startswith("error: ") and reason in out.splitlines()[0], out
+    assert "11" in out  # the prompt goes on
+    assert written is None or not (tmp_path / written).exists()
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +161,17 @@ def test_medsl_csv_quotes_text_like_medsl(exported):
     first, second = (exported / MEDSL_CSV).read_text().splitlines()[:2]
     assert first == REFERENCE_CSV.open().readline().rstrip("\n")
     assert second.startswith('2004,"MISSOURI","MO","ADAIR",29001,"US PRESIDENT",')
+
+
+def test_export_beside_a_warehouse_whose_path_has_quotes(seed_warehouse, tmp_path, monkeypatch):
+    folder = tmp_path / "o'brien's data"
+    folder.mkdir()
+    shutil.copyfile(seed_warehouse, folder / "elections.duckdb")
+    monkeypatch.setenv("ELECTIONS_WAREHOUSE", str(folder / "elections.duckdb"))
+    assert main(["export"]) == 0
+    exported = folder / "export"
+    assert sorted(p.stem for p in exported.glob("*.parquet")) == sorted(TABLES + VIEWS)
+    county = pd.read_parquet(exported / "county_results.parquet")
+    jackson = county[(county["county"] == "Jackson") & (county["candidate"] == "John Kerry")]
+    assert jackson["votes"].tolist() == [183654]
+    assert (exported / MEDSL_CSV).read_text().count("\n") == 1 + 115 * 3

@@ -9,7 +9,7 @@ from benchmarks.corpus import generate_corpus
 from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
 from pipeline.checks.rules import evaluate, per_article_findings
 from pipeline.tables.extract import extract_articles
-from pipeline.text.article import read_source
+from pipeline.text.source import read_source
 from tests.conftest import edit, materialize_all
 from tests.test_pipeline import snapshot
 

@@ -481,3 +481,14 @@ def test_a_check_on_a_table_the_article_lacks_is_skipped_with_why(seed_tables):
     )
     assert by_check.loc["county_columns_sum_to_total", "status"] == "passed"
     assert sorted(verdicts["status"].unique()) == ["failed", "passed", "skipped"]
+
+
+def test_a_county_repeated_thousands_of_times_is_refused_not_multiplied(seed_text):
+    lines = seed_text.split("\n")
+    (adair,) = [number for number, line in enumerate(lines) if line.startswith("| Adair |")]
+    repeated = "\n".join(lines[: adair + 1] + [lines[adair]] * 3000 + lines[adair + 1 :])
+    findings = findings_of(repeated)
+    schema = findings[findings["check"] == "county_summaries_schema"]
+    assert len(schema) == 3001  # every copy of Adair, each named once
+    assert set(schema["key"]) == {"Adair, 29001"}
+    assert refused_files(findings) == [SEED_NAME]

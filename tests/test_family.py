@@ -12,7 +12,7 @@ import pytest
 from pipeline.checks.rules import ERROR, evaluate
 from pipeline.tables.extract import extract_articles
 from pipeline.tables.reference import read_county_returns
-from pipeline.text.article import read_source
+from pipeline.text.source import read_source
 from tests.conftest import FIXTURES, RAW, REFERENCE_CSV, SEED, materialize_all
 
 LOUISIANA = "2000_United_States_presidential_election_in_Louisiana.txt"

@@ -10,6 +10,7 @@ from PIL import Image
 
 from pipeline.defs.assets import county_maps
 from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.runs import LoadSlot
 from pipeline.warehouse.maps import (
     NO_MARGIN,
     county_rings,
@@ -80,6 +81,7 @@ def test_map_asset_shows_the_map_on_its_page(tmp_path):
             "warehouse_file": Warehouse(path=str(tmp_path / "w.duckdb")),
             "reference_returns": ReferenceReturns(path=""),
             "io_manager": ArrowFrames(),
+            "load_slot": LoadSlot(),
         },
     )
     assert result.success

@@ -230,7 +230,9 @@ def test_lineage_traces_facts_to_the_article_version(raw, tmp_path, seed_text):
 
 def tick(raw: Path, cursor: str | None):
     context = dg.build_sensor_context(
-        cursor=cursor, resources={"article_source": ArticleSource(raw_dir=str(raw))}
+        cursor=cursor,
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"article_source": ArticleSource(raw_dir=str(raw))},
     )
     result = raw_folder_sensor(context)
     return result, context.cursor
@@ -271,6 +273,9 @@ def test_nightly_schedule_requests_a_full_reload():
     assert nightly_reload.cron_schedule == "0 3 * * *"
     assert nightly_reload.default_status == dg.DefaultScheduleStatus.RUNNING
     assert nightly_reload.job_name == "reload_warehouse"
-    context = dg.build_schedule_context(scheduled_execution_time=None)
-    (request,) = nightly_reload.evaluate_tick(context).run_requests
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_schedule_context(instance=instance, scheduled_execution_time=None) as context,
+    ):
+        (request,) = nightly_reload.evaluate_tick(context).run_requests
     assert request.job_name in (None, "reload_warehouse")

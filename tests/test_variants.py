@@ -15,7 +15,7 @@ from benchmarks.corpus import Candidate, ElectionSpec, render_article, synthetic
 from pipeline.checks.rules import ERROR, INFO, WARN, evaluate, refused_files
 from pipeline.tables.extract import extract_articles
 from pipeline.tables.reference import Resolution, all_states, resolve_counties
-from pipeline.text.article import read_source
+from pipeline.text.source import read_source
 from pipeline.warehouse.maps import MARGINS
 from tests.conftest import FIXTURES, SEED, edit, findings_of, materialize_all
 

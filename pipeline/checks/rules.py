@@ -190,11 +190,11 @@ def schema_rule(table: str) -> Rule:
 
 def _county_frame(tables: ElectionTables) -> pd.DataFrame:
     """County result rows with their county's total and margin."""
-    return tables.county_results.merge(
-        tables.county_summaries[["file", "county", "total_votes", "margin_votes", "margin_pct"]],
-        on=["file", "county"],
-        how="left",
-    )
+    summaries = tables.county_summaries[
+        ["file", "county", "total_votes", "margin_votes", "margin_pct"]
+    ].drop_duplicates(["file", "county"])  # a county twice is the schema check's finding:
+    # joining every copy with every other would take memory by the square of the copies
+    return tables.county_results.merge(summaries, on=["file", "county"], how="left")
 
 
 @rule("county_results")
@@ -211,8 +211,9 @@ def county_columns_sum_to_total(tables: ElectionTables) -> pd.DataFrame:
 def county_margin_is_first_minus_second(tables: ElectionTables) -> pd.DataFrame:
     """In every county, the Margin equals the first candidate column minus the second."""
     results = tables.county_results
-    first = results[results["column_order"] == 1].set_index(["file", "county"])["votes"]
-    second = results[results["column_order"] == 2].set_index(["file", "county"])["votes"]
+    columns = results.drop_duplicates(["file", "county", "column_order"])  # as _county_frame
+    first = columns[columns["column_order"] == 1].set_index(["file", "county"])["votes"]
+    second = columns[columns["column_order"] == 2].set_index(["file", "county"])["votes"]
     expected = (first - second).rename("expected")
     summaries = tables.county_summaries.join(expected, on=["file", "county"])
     summaries = summaries[summaries["margin_votes"].notna() & summaries["expected"].notna()]
@@ -896,7 +897,8 @@ def row_keys(tables: ElectionTables) -> pd.DataFrame:
         or [pd.DataFrame({"file": [], "line": [], "key": []})],
         ignore_index=True,
     )
-    return keys.astype({"file": "str", "line": "int64"}).drop_duplicates(["file", "line"])
+    keys = keys.astype({"file": "str", "line": "int64", "key": "str"})
+    return keys.drop_duplicates(["file", "line"])
 
 
 def with_keys(findings: pd.DataFrame, tables: ElectionTables) -> pd.DataFrame:

@@ -8,6 +8,10 @@ out (keeping the article's last good version) and the run fails at the end, whil
 other articles publish. Dagster's ``blocking=True`` would instead stop every article
 when one is bad, so it guards only what concerns the whole reload: a raw folder
 without articles never replaces the warehouse.
+
+Every asset of a load takes the ``load_slot`` resource: the run then holds its
+instance's load lock from start to end, whichever assets it selects
+(:mod:`pipeline.defs.runs`).
 """
 
 import base64
@@ -32,12 +36,12 @@ from pipeline.checks.rules import (
 )
 from pipeline.defs.history import prune_runs
 from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.runs import LoadSlot
 from pipeline.settings import resolve
 from pipeline.tables.extract import ElectionTables
 from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
-from pipeline.text.article import read_source
 from pipeline.warehouse.maps import draw_election_maps
-from pipeline.warehouse.publish import WarehouseBusy, publish_warehouse
+from pipeline.warehouse.publish import WarehouseRefused, check_before_build, publish_warehouse
 from pipeline.warehouse.quality import quality_report
 
 SOURCE_GROUP = "source"
@@ -97,12 +101,14 @@ RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
 
 
 @dg.asset(group_name=SOURCE_GROUP, kinds={"text"}, check_specs=[RAW_FOLDER_HAS_ARTICLES])
-def article_files(context: dg.AssetExecutionContext, article_source: ArticleSource):
+def article_files(
+    context: dg.AssetExecutionContext, article_source: ArticleSource, load_slot: LoadSlot
+):
     """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
     size, and the decoded text or why there is none. Each file is read once, here."""
     paths = article_source.paths()
     files = pd.DataFrame(
-        [read_source(path) for path in paths],
+        [article_source.read(path) for path in paths],
         columns=["file", "sha256", "bytes", "text", "error", "error_line"],
     ).astype({"error_line": "Int64"})
     progress.report("read", len(paths), len(paths), "files")
@@ -179,11 +185,17 @@ def extracted_tables(
     article_files: pd.DataFrame,
     reference_returns: ReferenceReturns,
     warehouse_file: Warehouse,
+    load_slot: LoadSlot,
 ):
     """Parse every new or changed article (the others come from the parse cache), extract
     its typed tables and run every data-quality rule on the tables of all articles."""
 
-    cache = ParseCache(resolve(warehouse_file.path))
+    live = resolve(warehouse_file.path)
+    try:  # before the parse cache writes anything beside it
+        check_before_build(live, int(article_files["bytes"].sum()))
+    except WarehouseRefused as error:
+        raise dg.Failure(description=str(error)) from None
+    cache = ParseCache(live)
     with progress.listening(progress.Throttled(context.log.info)):
         extraction = extract_with_cache(article_files, cache)
         tables = extraction.tables
@@ -195,13 +207,17 @@ def extracted_tables(
         reference = reference_returns.read(tables.elections)
         findings = evaluate(tables, extraction.unreadable, reference, extraction.known)
     if extraction.changed:
-        cache.save(tables, per_article_findings(findings))
+        try:
+            cache.save(tables, per_article_findings(findings))
+        except OSError as error:  # the cache saves time, never data: the load goes on
+            context.log.warning(f"parse cache {cache.folder} not saved: {error}")
     findings = without_consequences(findings)
     verdicts = judge(tables, article_files["file"], findings, reference)
     outputs = {name: getattr(tables, name) for name in ASSET_TABLES}
     outputs |= {"quality_findings": findings, "quality_verdicts": verdicts}
+    selected_outputs = context.op_execution_context.selected_output_names
     for name, frame in outputs.items():
-        if name in context.selected_output_names:
+        if name in selected_outputs:
             yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
     selected = {key.name for key in context.selected_asset_check_keys}
     for rule in all_rules():
@@ -219,7 +235,10 @@ def extracted_tables(
     ins={name: dg.AssetIn() for name in [*ASSET_TABLES, *QUALITY_OUTPUTS, "article_files"]},
 )
 def warehouse(
-    context: dg.AssetExecutionContext, warehouse_file: Warehouse, **inputs: pd.DataFrame
+    context: dg.AssetExecutionContext,
+    warehouse_file: Warehouse,
+    load_slot: LoadSlot,
+    **inputs: pd.DataFrame,
 ) -> dg.MaterializeResult:
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
     as a whole on each load. Refused articles keep their last good version."""
@@ -238,7 +257,7 @@ def warehouse(
                 run_id=context.run.run_id,
                 history_loads=warehouse_file.history_loads,
             )
-    except WarehouseBusy as error:
+    except WarehouseRefused as error:
         raise dg.Failure(description=str(error)) from None
     # This run is one of the loads the history keeps.
     pruned = prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)

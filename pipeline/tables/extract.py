@@ -32,6 +32,8 @@ from pipeline.text.article import (
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-"})
 PLAIN_COUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\Z")
 PLAIN_PERCENT = re.compile(r"-?\d+\.\d+%\Z")
+# The largest count the warehouse stores (DuckDB BIGINT, pandas int64).
+BIGINT_MAX = 2**63 - 1
 COUNT_PATTERN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$")
 PERCENT_PATTERN = re.compile(r"^(?P<value>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%?$")
 NOTE_PATTERN = re.compile(r"\s*\((?P<note>[^()]*)\)$")
@@ -153,7 +155,7 @@ class ElectionTables:
 
 def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables of every readable article of ``files`` (see
-    :func:`~pipeline.text.article.read_source`), and the error of each article that could
+    :func:`~pipeline.text.source.read_source`), and the error of each article that could
     not be read.
 
     Rows are gathered as dicts and typed once per chunk of articles: a DataFrame per
@@ -195,13 +197,18 @@ def extract_tables_from_rows(rows: dict[str, list[dict]]) -> ElectionTables:
 
 
 def parse_count(text: str) -> int:
-    """``1,455,713`` → 1455713; ``-53,154`` and ``−53,154`` → -53154. Raises ValueError."""
+    """``1,455,713`` → 1455713; ``-53,154`` and ``−53,154`` → -53154. Raises ValueError,
+    also for a number beyond the warehouse's BIGINT."""
     if PLAIN_COUNT.match(text):  # the common spelling, without the general clean-up
-        return int(text.replace(",", ""))
-    value = text.translate(DASHES).replace(" ", "")
-    if not COUNT_PATTERN.match(value):
-        raise ValueError(f"'{text}' is not a whole number")
-    return int(value.replace(",", ""))
+        count = int(text.replace(",", ""))
+    else:
+        value = text.translate(DASHES).replace(" ", "")
+        if not COUNT_PATTERN.match(value):
+            raise ValueError(f"'{text}' is not a whole number")
+        count = int(value.replace(",", ""))
+    if abs(count) > BIGINT_MAX:
+        raise ValueError(f"'{text}' is too large for a count (at most {BIGINT_MAX:,})")
+    return count
 
 
 def parse_percent(text: str) -> float:
@@ -862,7 +869,8 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
             number = re.search(r"\d+", first)
             if number is None:
                 raise cells.error(f"district cell '{first}' is neither a number nor 'At-large'")
-            district, label = int(number[0]), str(int(number[0]))
+            district = cells.count(number[0], "District")
+            label = str(district)
         elector = _district_elector(cells, row, electoral_index, candidates)
         for index, candidate in candidate_columns.items():
             text = row.cells[index] if index < len(row.cells) else ""
@@ -973,11 +981,17 @@ def _fundraising(article: Article, candidates: list[str]) -> list[dict]:
             continue
         for paragraph in section.paragraphs():
             for match in RAISED.finditer(paragraph.text):
+                try:
+                    raised = parse_count(match["amount"])
+                except ValueError as error:
+                    raise article.error(
+                        f"amount raised: {error}", section, paragraph.line
+                    ) from None
                 rows.append(
                     {
                         "line": paragraph.line,
                         "candidate": match_candidate(match["name"], candidates) or match["name"],
-                        "raised_usd": parse_count(match["amount"]),
+                        "raised_usd": raised,
                     }
                 )
     return rows

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 TITLE_PATTERN = re.compile(r"^=\s*(?P<title>[^=].*?)\s*=$")
 HEADING_PATTERN = re.compile(r"^(?P<marks>={2,6})\s*(?P<name>.*?)\s*(?P=marks)$")
@@ -22,6 +21,8 @@ ELECTION_TITLE_PATTERN = re.compile(
 )
 INFOBOX_ITEM_PATTERN = re.compile(r"^- (?P<key>[^:]+?):\s?(?P<value>.*)$")
 NUMBERED_ITEM_PATTERN = re.compile(r"^(?P<number>\d+)\.\s+(?P<text>.*)$")
+# A list item's number becomes a 64-bit ordinal: 18 digits always fit.
+MAX_ITEM_DIGITS = 18
 # Footnote markers of the rendered page: [a], [1], [note 3], [citation needed].
 FOOTNOTE_PATTERN = re.compile(r"\s*\[(?:[a-z]|\d+|note \d+|nb \d+|citation needed)\]", re.I)
 # Spaces the rendering may carry instead of a plain space.
@@ -224,6 +225,13 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
             section.blocks.append(ListItem(number, line[2:].strip(), None))
             index += 1
         elif numbered := NUMBERED_ITEM_PATTERN.match(line):
+            if len(numbered["number"]) > MAX_ITEM_DIGITS:
+                raise ArticleError(
+                    file,
+                    f"list item number {numbered['number']} is too large",
+                    section.path,
+                    number,
+                )
             section.blocks.append(ListItem(number, numbered["text"], int(numbered["number"])))
             index += 1
         else:
@@ -238,25 +246,6 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
         infobox=infobox,
         root=root,
     )
-
-
-def read_source(path: Path) -> dict:
-    """One article file as the pipeline tracks it: name, version (SHA-256), size, and its
-    text, or why it has none (not UTF-8, empty)."""
-    data = path.read_bytes()
-    source = {
-        "file": path.name,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "bytes": len(data),
-        "text": None,
-        "error": None,
-        "error_line": None,
-    }
-    try:
-        source["text"] = decode_article(data, path.name)
-    except ArticleError as error:
-        source["error"], source["error_line"] = error.reason, error.line
-    return source
 
 
 def _read_infobox(lines: list[str], index: int, infobox: dict[str, InfoboxValue]) -> int:

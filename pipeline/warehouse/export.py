@@ -2,8 +2,9 @@
 shape of MEDSL's county presidential returns (the view ``medsl_county_returns``) with a
 README beside it.
 
-Everything is read through a read-only connection, so an export never blocks a reload.
-Each Parquet file carries the warehouse's comments: the table's as file metadata and each
+Everything is read through a read-only connection to the file published now
+(:func:`~pipeline.warehouse.readers.connect`), so an export never blocks a reload. Each
+Parquet file carries the warehouse's comments: the table's as file metadata and each
 column's as field metadata (key ``comment``), so the meaning travels with the data.
 """
 
@@ -15,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.warehouse.build import TABLES, VIEWS
+from pipeline.warehouse.readers import connect
 
 MEDSL_CSV = "countypres_medsl.csv"
 MEDSL_README = "countypres_medsl.README.md"
@@ -37,7 +39,7 @@ def export_warehouse(warehouse: Path, folder: Path) -> list[Path]:
     README."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse) as connection:
         comments = dict(connection.execute(COMMENTS).fetchall())
         columns: dict[str, dict[str, str]] = {}
         for table, column, comment in connection.execute(COLUMN_COMMENTS).fetchall():
@@ -52,7 +54,8 @@ def export_warehouse(warehouse: Path, folder: Path) -> list[Path]:
             f"""
             COPY (SELECT * FROM medsl_county_returns
                   ORDER BY year, state, county_name, county_fips, party, candidate)
-            TO '{body}' (HEADER false, FORCE_QUOTE ({", ".join(MEDSL_TEXT)}), NULLSTR 'NA')
+            TO {sql_string(body)}
+            (HEADER false, FORCE_QUOTE ({", ".join(MEDSL_TEXT)}), NULLSTR 'NA')
             """
         )
         names = list(columns["medsl_county_returns"])
@@ -67,6 +70,11 @@ def export_warehouse(warehouse: Path, folder: Path) -> list[Path]:
         )
         written.append(readme)
     return written
+
+
+def sql_string(path: Path) -> str:
+    """A path as an SQL string literal (``COPY … TO`` takes no parameter): quotes doubled."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _write_parquet(

@@ -14,7 +14,6 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display
 
-import duckdb
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -22,6 +21,8 @@ import shapefile
 from matplotlib.collections import PolyCollection
 from matplotlib.patches import Patch
 from PIL import Image
+
+from pipeline.warehouse.readers import connect
 
 BOUNDARIES = [  # newest first: a code takes the geometry of the first file that has it
     ("cb_2016_us_county_500k", "utf-8", "GEOID"),
@@ -138,7 +139,7 @@ def draw_election_maps(warehouse: Path, folder: Path, code: str) -> pd.DataFrame
     A map is drawn again only when its article version or the code (``code``) changed
     (both kept in the PNG's text); a map of an election no longer loaded is removed.
     Returns one row per election: year, state, file, drawn (False: kept)."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse) as connection:
         elections = connection.execute(ELECTIONS).df()
         margins = connection.execute(MARGINS).df()
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,13 @@
 """`make sql`: an interactive SQL prompt on the warehouse, read-only.
 
-A read-only connection never blocks a reload and can never be the read-write holder a
-reload refuses to swap under. Statements end with ``;``; ``.tables`` lists the tables
-and views with their meaning; ``.quit`` (or end of input) leaves. Piped input works
-too: ``echo "SELECT count(*) FROM county_results;" | make sql``.
+The connection (:func:`~pipeline.warehouse.readers.connect_sealed`) reads the warehouse
+published when the prompt started, read-only, and no other file: ``COPY … TO``,
+``ATTACH``, ``EXPORT DATABASE`` and the file-reading functions are refused. It never
+blocks a reload and can never be the read-write holder a reload refuses to swap under.
+
+Statements end with ``;``; ``.tables`` lists the tables and views with their meaning;
+``.quit`` (or end of input) leaves. Piped input works too:
+``echo "SELECT count(*) FROM county_results;" | make sql``.
 """
 
 import sys
@@ -12,11 +16,15 @@ from typing import TextIO
 
 import duckdb
 
+from pipeline.warehouse.readers import connect_sealed
+
 HELP = "SQL statements end with ';'.  .tables lists tables and views, .quit leaves."
 TABLES = """
 SELECT table_name AS name, 'table' AS kind, comment FROM duckdb_tables()
+WHERE database_name = current_database()
 UNION ALL
-SELECT view_name, 'view', comment FROM duckdb_views() WHERE NOT internal
+SELECT view_name, 'view', comment FROM duckdb_views()
+WHERE NOT internal AND database_name = current_database()
 ORDER BY kind DESC, name
 """
 
@@ -27,7 +35,7 @@ def run_prompt(warehouse: Path, lines: TextIO = sys.stdin, out: TextIO = sys.std
     if interactive:
         import readline  # noqa: F401 (line editing and history for input())
     failed = False
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect_sealed(warehouse) as connection:
         if interactive:
             print(f"{warehouse} (read-only). {HELP}", file=out)
         statement = ""

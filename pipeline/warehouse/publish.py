@@ -28,7 +28,22 @@ STAGING_SUFFIX = ".staging"
 FLOCK = "hhqqi4x"
 
 
-class WarehouseBusy(RuntimeError):
+# A DuckDB database file carries these bytes at this offset (its header's magic).
+DUCKDB_MAGIC = (8, b"DUCK")
+# A new warehouse takes about 19 MB (the schema and the county reference), and 7 bytes
+# more per byte of article text (docs/benchmarks.md: 3,009 articles, 27.4 MB, 190 MB of
+# warehouse). A build writes about twice the file's size: the file, and its write-ahead
+# log until the checkpoint.
+EMPTY_WAREHOUSE_BYTES = 19_000_000
+WAREHOUSE_BYTES_PER_ARTICLE_BYTE = 7
+BUILD_ROOM_FACTOR = 2
+
+
+class WarehouseRefused(RuntimeError):
+    """The load cannot publish at this path; nothing was written."""
+
+
+class WarehouseBusy(WarehouseRefused):
     """The live warehouse is open read-write by another process: it cannot be replaced."""
 
 
@@ -47,6 +62,7 @@ def publish_warehouse(
     with reload_lock(live.parent):
         remove_staging_leftovers(live)
         refuse_if_written(live)
+        check_before_build(live, int(files["bytes"].sum()))
         staging = live.with_name(f"{live.name}.{uuid.uuid4().hex}{STAGING_SUFFIX}")
         wal = live.with_name(live.name + ".wal")
         try:
@@ -61,6 +77,8 @@ def publish_warehouse(
             progress.report("verify")
             verify_warehouse(staging, report.counts)
             refuse_if_written(live)
+            if live.exists():  # a warehouse made read-only (0444) stays so
+                shutil.copymode(live, staging)
             progress.report("swap")
             os.replace(staging, live)
             wal.unlink(missing_ok=True)  # belonged to the replaced file
@@ -68,6 +86,47 @@ def publish_warehouse(
             for leftover in (staging, staging.with_name(staging.name + ".wal")):
                 leftover.unlink(missing_ok=True)
     return report
+
+
+def check_before_build(live: Path, article_bytes: int) -> None:
+    """Refuse, before anything is written: a warehouse path that holds something other
+    than a DuckDB database, and a folder without room for the build (see
+    :func:`room_needed`)."""
+    if live.exists():
+        if not live.is_file():
+            raise WarehouseRefused(f"{live} is not a file (ELECTIONS_WAREHOUSE)")
+        offset, magic = DUCKDB_MAGIC
+        with live.open("rb") as file:
+            header = file.read(offset + len(magic))
+        if header[offset:] != magic:
+            raise WarehouseRefused(
+                f"{live} is not a DuckDB database: ELECTIONS_WAREHOUSE must name a warehouse "
+                "or a new file"
+            )
+    needed, free = room_needed(live, article_bytes), free_bytes(live.parent)
+    if free < needed:
+        raise WarehouseRefused(
+            f"not enough free space in {live.parent}: {free / 1e6:,.1f} MB free, a reload "
+            f"needs about {needed / 1e6:,.1f} MB (a new copy of the warehouse and its "
+            "write-ahead log, about twice its size). Free some space, or point "
+            "ELECTIONS_WAREHOUSE at a larger disk."
+        )
+
+
+def room_needed(live: Path, article_bytes: int) -> int:
+    """Bytes a build writes beside the live file: about twice the size of the new
+    warehouse, estimated from the live one or, when larger, from the article text."""
+    current = live.stat().st_size if live.exists() else 0
+    estimate = EMPTY_WAREHOUSE_BYTES + WAREHOUSE_BYTES_PER_ARTICLE_BYTE * article_bytes
+    return BUILD_ROOM_FACTOR * max(current, estimate)
+
+
+def free_bytes(folder: Path) -> int:
+    """Bytes this process may still write in the file system ``folder`` is (or, when it
+    does not exist yet, will be) on."""
+    while not folder.exists():
+        folder = folder.parent
+    return shutil.disk_usage(folder).free
 
 
 @contextmanager
@@ -112,7 +171,7 @@ def refuse_if_written(live: Path) -> None:
         raise WarehouseBusy(
             f"{live} is open read-write by process {pid}; the reload would corrupt that "
             "connection's write-ahead log. Close it and connect read-only "
-            f"(duckdb.connect('{live}', read_only=True), or `make sql`), then reload."
+            f"(pipeline.warehouse.connect('{live}'), or `make sql`), then reload."
         )
 
 

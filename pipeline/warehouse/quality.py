@@ -3,8 +3,9 @@ the report in the UI and what analysts query are the same rows."""
 
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+
+from pipeline.warehouse.readers import connect
 
 CHECKS = """
 SELECT check_name, asset, severity, status, articles_checked, articles_failed,
@@ -23,7 +24,7 @@ REFUSED = "SELECT file, status, kept_sha256, reason FROM quarantine ORDER BY fil
 def quality_report(warehouse: Path) -> dict[str, pd.DataFrame]:
     """``checks`` (each check over all articles), ``changes`` (since the load before) and
     ``refused`` (the articles refused, with the version each keeps) of the latest load."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
+    with connect(warehouse) as connection:
         return {
             "checks": connection.execute(CHECKS).df(),
             "changes": connection.execute(CHANGES).df(),

@@ -1,0 +1,99 @@
+"""The raw folder's entries as the pipeline reads them: safely, one at a time.
+
+Anything can sit in the raw folder under a ``.txt`` name: a directory, a named pipe
+(reading it would wait forever), a link to ``/dev/zero`` (endless) or to a file outside
+the folder, a file too large to parse, one the process may not read, one whose name is
+not UTF-8. Each such entry becomes an :class:`~pipeline.text.article.ArticleError` about
+that one file, found before its content is read; the other articles load as usual.
+"""
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+from pipeline import settings
+from pipeline.text.article import ArticleError, decode_article
+
+ARTICLE_PATTERN = "*.txt"
+KINDS = {
+    stat.S_IFDIR: "a directory",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def article_paths(folder: Path) -> list[Path]:
+    """Every entry of ``folder`` named like an article file, whatever its kind."""
+    return sorted(folder.glob(ARTICLE_PATTERN))
+
+
+def max_article_bytes() -> int:
+    """The size limit of one article file (``ELECTIONS_MAX_ARTICLE_BYTES``)."""
+    return int(settings.get("ELECTIONS_MAX_ARTICLE_BYTES"))
+
+
+def shown_name(path: Path) -> str:
+    """The entry's name as text: bytes that are not UTF-8 shown as ``\\xff`` escapes."""
+    return os.fsencode(path.name).decode("utf-8", "backslashreplace")
+
+
+def read_article_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of the article file ``path`` of the raw folder ``path.parent``.
+
+    Refused, with an :class:`ArticleError` naming the entry and before any byte is read:
+    a name that is not UTF-8, a link leading out of the raw folder, anything but a
+    regular file, a file of more than ``limit`` bytes, a file the process may not open.
+    """
+    name = shown_name(path)
+    if name != path.name:  # undecodable bytes came through as surrogate escapes
+        raise ArticleError(name, "the file name is not UTF-8 (rename the file)")
+    try:
+        target = path.resolve(strict=True)
+        if not target.is_relative_to(path.parent.resolve()):
+            raise ArticleError(
+                name, f"a symbolic link to {target}, outside the raw folder: not read"
+            )
+        kind = stat.S_IFMT(os.stat(target).st_mode)
+        if kind != stat.S_IFREG:
+            raise ArticleError(name, f"not a regular file but {KINDS.get(kind, 'a special file')}")
+        # O_NONBLOCK: should a pipe replace the file after the check, opening it never waits.
+        descriptor = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise ArticleError(name, "not a regular file (it was replaced while read)")
+            data = file.read(limit + 1)
+    except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise ArticleError(name, f"cannot be read: {reason}") from None
+    if len(data) > limit:
+        raise ArticleError(
+            name,
+            f"larger than {limit:,} bytes, the limit of one article (ELECTIONS_MAX_ARTICLE_BYTES)",
+        )
+    return data
+
+
+def read_source(path: Path, limit: int | None = None) -> dict:
+    """One entry of the raw folder as the pipeline tracks it: name, version (SHA-256 of
+    the bytes), size, and the text, or why there is none (see :func:`read_article_bytes`
+    and :func:`~pipeline.text.article.decode_article`). ``limit``: bytes, by default
+    ``ELECTIONS_MAX_ARTICLE_BYTES``."""
+    source = {
+        "file": shown_name(path),
+        "sha256": None,
+        "bytes": 0,
+        "text": None,
+        "error": None,
+        "error_line": None,
+    }
+    try:
+        data = read_article_bytes(path, max_article_bytes() if limit is None else limit)
+        source["sha256"] = hashlib.sha256(data).hexdigest()
+        source["bytes"] = len(data)
+        source["text"] = decode_article(data, source["file"])
+    except ArticleError as error:
+        source["error"], source["error_line"] = error.reason, error.line
+    return source
