@@ -19,7 +19,7 @@ import pytest
 from benchmarks.corpus import Candidate, ElectionSpec, render_article
 from pipeline.checks.rules import WARN, evaluate
 from pipeline.tables.extract import ElectionTables, extract_articles
-from pipeline.text.article import read_source
+from pipeline.text.source import read_source
 from pipeline.warehouse.build import TABLES, VIEWS
 from pipeline.warehouse.export import MEDSL_CSV, export_warehouse
 from tests.conftest import FIXTURES, REFERENCE_CSV, SEED, materialize_all
