@@ -23,7 +23,13 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pipeline.tables.reference import all_states, county_fips_changes, county_units
+from pipeline.tables.reference import (
+    State,
+    all_states,
+    county_fips_changes,
+    county_units,
+    resolve_counties,
+)
 
 PARTIES = ["Libertarian", "Green", "Constitution", "Reform", "Independent", "Natural Law"]
 FIRST_NAMES = [
@@ -107,8 +113,8 @@ class ElectionSpec:
     districts: list[tuple[str, list[int], list[str]]] = field(default_factory=list)
     electors: list[str] = field(default_factory=list)
     predictions: list[tuple[str, str]] = field(default_factory=list)
-    flips: list[tuple[str, str]] = field(default_factory=list)  # county, largest city
-    flip_parties: tuple[str, str] = ("Democratic", "Republican")
+    # The counties that flipped: county, largest city, from party, to party.
+    flips: list[tuple[str, str, str, str]] = field(default_factory=list)
     raised: list[tuple[str, int]] = field(default_factory=list)
     turnout: str = "60.1%"
     primaries_heading: str = "Primaries"
@@ -193,12 +199,14 @@ def render_article(spec: ElectionSpec) -> str:
     if not spec.legislature:
         lines += [f"| Voter turnout (Voting Age population) | {spec.turnout} | | | | |", ""]
         lines += _county_table(spec, totals, grand)
-    if spec.flips and not spec.legislature:
-        lines += [
-            "",
-            f"====Counties that flipped from {spec.flip_parties[0]} to {spec.flip_parties[1]}====",
-        ]
-        lines += [f"- {name} (Largest city: {city})" for name, city in spec.flips]
+    if not spec.legislature:
+        for parties in dict.fromkeys((old, new) for _, _, old, new in spec.flips):
+            lines += ["", f"====Counties that flipped from {parties[0]} to {parties[1]}===="]
+            lines += [
+                f"- {name} (Largest city: {city})"
+                for name, city, old, new in spec.flips
+                if (old, new) == parties
+            ]
     if spec.districts:
         surnames = [c.name.split()[-1] for c in spec.candidates[:2]]
         elector = " Electoral vote |" if spec.district_electors else ""
@@ -306,12 +314,23 @@ def reporting_units(postal_code: str, fips: str, year: int) -> tuple[str, list[s
     return {"LA": "Parish", "AK": "Borough"}.get(postal_code, "County"), county_names(fips, year)
 
 
-def synthetic_spec(index: int, seed: int) -> ElectionSpec:
-    """Article ``index`` of the corpus: state ``index mod 51``, year 1788 + 4 × (index div 51).
+@dataclass
+class _Draws:
+    """The draws of an article up to its county votes: what the next election's article
+    needs to list the counties that flipped since."""
 
-    Every fifth article before 1868 is a legislature's choice; Maine and Nebraska split
-    their electoral votes since they did; every 13th other article has a faithless elector
-    and every 17th unpledged electors (a second candidate of the winner's party)."""
+    rng: random.Random
+    state: State
+    year: int
+    candidates: list[Candidate]
+    legislature: bool
+    split: bool
+    unpledged: bool
+    county_label: str
+    counties: list[tuple[str, list[int]]]
+
+
+def _draws(index: int, seed: int) -> _Draws:
     states = all_states()
     state = states[index % len(states)]
     year = 1788 + 4 * (index // len(states))
@@ -328,7 +347,6 @@ def synthetic_spec(index: int, seed: int) -> ElectionSpec:
     legislature = year < LEGISLATURES_UNTIL and index % 5 == 0
     split = year >= SPLIT_SINCE.get(state.postal_code, 9999)
     unpledged = not legislature and not split and index % 17 == 0
-    faithless = not legislature and not split and not unpledged and index % 13 == 0
     if unpledged:
         candidates[1].party = candidates[0].party
     lean = rng.uniform(-0.15, 0.15)
@@ -343,6 +361,67 @@ def synthetic_spec(index: int, seed: int) -> ElectionSpec:
         counties.append((name, votes))
     if legislature:  # the members' votes, not the people's
         counties = [("Legislature", [rng.randint(1, 80) for _ in candidates])]
+    return _Draws(
+        rng, state, year, candidates, legislature, split, unpledged, county_label, counties
+    )
+
+
+def _winners(draws: _Draws) -> dict[str, tuple[str, str]]:
+    """Each unit as it is today (current_fips) with the party that carried it (the most
+    votes, summed over the article's units of it; none on a tie), and the name of one of
+    its units that party carried: what the article lists if it flipped."""
+    if draws.legislature:
+        return {}
+    resolved = resolve_counties(draws.state.fips, [name for name, _ in draws.counties], draws.year)
+    parties = [candidate.party for candidate in draws.candidates]
+    units: dict[str, list[tuple[str, dict[str, int]]]] = {}
+    for name, counts in draws.counties:
+        unit = resolved[name].current_fips
+        if unit is not None:  # wards and state house districts have none
+            by_party: dict[str, int] = {}
+            for party, count in zip(parties, counts, strict=False):
+                by_party[party] = by_party.get(party, 0) + count
+            units.setdefault(unit, []).append((name, by_party))
+    winners = {}
+    for unit, parts in units.items():
+        total: dict[str, int] = {}
+        for _, by_party in parts:
+            for party, count in by_party.items():
+                total[party] = total.get(party, 0) + count
+        ranked = sorted(total.values(), reverse=True)
+        if len(ranked) > 1 and ranked[0] == ranked[1]:
+            continue
+        party = max(total, key=total.__getitem__)
+        name = next(n for n, by_party in parts if max(by_party, key=by_party.__getitem__) == party)
+        winners[unit] = (party, name)
+    return winners
+
+
+def _flips(draws: _Draws, previous: _Draws | None) -> list[tuple[str, str, str, str]]:
+    """The counties whose winning party changed since the state's previous election, as
+    the article lists them (county_flips computes the same from the two by-county tables)."""
+    if previous is None or previous.legislature:
+        return []
+    before = _winners(previous)
+    return [
+        (name, f"{name} Springs", before[unit][0], party)
+        for unit, (party, name) in _winners(draws).items()
+        if unit in before and before[unit][0] != party
+    ]
+
+
+def synthetic_spec(index: int, seed: int) -> ElectionSpec:
+    """Article ``index`` of the corpus: state ``index mod 51``, year 1788 + 4 × (index div 51).
+
+    Every fifth article before 1868 is a legislature's choice; Maine and Nebraska split
+    their electoral votes since they did; every 13th other article has a faithless elector
+    and every 17th unpledged electors (a second candidate of the winner's party)."""
+    draws = _draws(index, seed)
+    rng, state, year, candidates = draws.rng, draws.state, draws.year, draws.candidates
+    legislature, split, unpledged = draws.legislature, draws.split, draws.unpledged
+    county_label, counties = draws.county_label, draws.counties
+    candidate_count = len(candidates)
+    faithless = not legislature and not split and not unpledged and index % 13 == 0
     electoral_votes = rng.randint(4 if split else 3, 40)
     district_count = max(1, electoral_votes - 2)
     districts = []
@@ -352,7 +431,6 @@ def synthetic_spec(index: int, seed: int) -> ElectionSpec:
         label = "At-large" if district_count == 1 else ""
         representatives = [random_name(rng)] + ([random_name(rng)] if rng.random() < 0.05 else [])
         districts.append((label, [share, 100 - share], representatives))
-    republican_wins = [name for name, votes in counties if votes[0] > votes[1]]
     electors = [random_name(rng) for _ in range(electoral_votes)]
     totals = [sum(votes[i] for _, votes in counties) for i in range(len(candidates))]
     winner = max(range(len(candidates)), key=lambda i: totals[i])
@@ -388,7 +466,7 @@ def synthetic_spec(index: int, seed: int) -> ElectionSpec:
         districts=districts,
         electors=electors,
         predictions=[(source, rng.choice(RATINGS)) for source in SOURCES],
-        flips=[(name, f"{name} Springs") for name in republican_wins[:3]],
+        flips=_flips(draws, _draws(index - len(all_states()), seed) if year > 1788 else None),
         raised=[(c.name.split()[-1], rng.randint(10_000, 9_000_000)) for c in candidates[:2]],
         turnout=f"{rng.uniform(40, 75):.1f}%",
         electoral=electoral,

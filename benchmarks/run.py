@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from benchmarks.corpus import generate_corpus
-from pipeline.checks.rules import evaluate
+from pipeline.checks.rules import evaluate, judge
 from pipeline.tables.extract import extract_articles
 from pipeline.text.source import read_source
 from pipeline.warehouse.build import (
@@ -162,7 +162,8 @@ def main() -> None:
     }
     loaded_rows = sum(len(frames[name]) for name in TABLES if name in frames)
     say("loading the warehouse, then DuckDB alone with and without keys")
-    load = (tables, findings, files, work / "load.duckdb", None, "bench", 1)
+    verdicts = judge(tables, files["file"], findings)
+    load = (tables, findings, verdicts, files, work / "load.duckdb", None, "bench", 1)
     _, load_s = timed(build_warehouse, *load)
     keyed_s = duckdb_floor(frames, work / "keyed.duckdb", keys=True)
     raw_s = duckdb_floor(frames, work / "raw.duckdb", keys=False)

@@ -229,8 +229,11 @@ def export(arguments: argparse.Namespace) -> int:
         return 1
     folder = warehouse.parent / "export"
     written = export_warehouse(warehouse, folder)
-    parquet = len(written) - 1
-    print(f"{shown(folder)}: {len(written)} files ({parquet} Parquet, 1 CSV in MEDSL's shape)")
+    parquet = sum(path.suffix == ".parquet" for path in written)
+    print(
+        f"{shown(folder)}: {len(written)} files ({parquet} Parquet, 1 CSV in MEDSL's shape "
+        "with its README)"
+    )
     return 0
 
 

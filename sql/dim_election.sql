@@ -4,16 +4,16 @@ CREATE TABLE dim_election (
     state_fips      VARCHAR NOT NULL REFERENCES dim_state (state_fips),
     title           VARCHAR NOT NULL,
     election_date   DATE,
-    electoral_votes INTEGER,
+    electoral_votes BIGINT,
     total_votes     BIGINT,
-    total_pct       DOUBLE,
-    turnout_pct     DOUBLE,
+    total_pct       DECIMAL(5, 2),
+    turnout_pct     DECIMAL(5, 2),
     turnout_basis   VARCHAR,
     previous_year   INTEGER,
     next_year       INTEGER,
     source_file     VARCHAR NOT NULL,
     source_sha256   VARCHAR NOT NULL REFERENCES article_versions (sha256),
-    legislative_votes INTEGER,
+    legislative_votes BIGINT,
     UNIQUE (year, state_fips)
 );
 COMMENT ON TABLE dim_election IS 'One presidential election in one state: one article of raw/.';

@@ -5,7 +5,7 @@ CREATE TABLE fact_county_result (
     party        VARCHAR REFERENCES dim_party (party),
     column_order INTEGER NOT NULL,
     votes        BIGINT NOT NULL,
-    pct          DOUBLE,
+    pct          DECIMAL(5, 2),
     source_line  INTEGER NOT NULL,
     PRIMARY KEY (election_id, county, candidate),
     FOREIGN KEY (election_id, county) REFERENCES fact_county_summary (election_id, county)

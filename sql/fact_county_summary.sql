@@ -4,7 +4,7 @@ CREATE TABLE fact_county_summary (
     county       VARCHAR NOT NULL,
     county_fips  VARCHAR REFERENCES dim_county (county_fips),
     margin_votes BIGINT,
-    margin_pct   DOUBLE,
+    margin_pct   DECIMAL(5, 2),
     total_votes  BIGINT NOT NULL,
     source_line  INTEGER NOT NULL,
     unit_type    VARCHAR NOT NULL CHECK (unit_type IN ('county', 'parish', 'borough', 'census area', 'independent city', 'historical', 'ward', 'state house district', 'town')),

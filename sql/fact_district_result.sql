@@ -2,9 +2,9 @@ CREATE TABLE fact_district_result (
     election_id INTEGER NOT NULL,
     district    INTEGER NOT NULL,
     candidate   VARCHAR NOT NULL REFERENCES dim_candidate (candidate),
-    pct         DOUBLE,
+    pct         DECIMAL(5, 2),
     source_line INTEGER NOT NULL,
-    electoral_votes INTEGER,
+    electoral_votes BIGINT,
     PRIMARY KEY (election_id, district, candidate),
     FOREIGN KEY (election_id, district) REFERENCES dim_district (election_id, district)
 );

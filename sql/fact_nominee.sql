@@ -5,9 +5,9 @@ CREATE TABLE fact_nominee (
     party           VARCHAR REFERENCES dim_party (party),
     home_state      VARCHAR,
     running_mate    VARCHAR,
-    electoral_votes INTEGER,
+    electoral_votes BIGINT,
     popular_votes   BIGINT,
-    pct             DOUBLE,
+    pct             DECIMAL(5, 2),
     source_line     INTEGER NOT NULL,
     PRIMARY KEY (election_id, ordinal)
 );

@@ -4,11 +4,11 @@ CREATE TABLE fact_state_result (
     party           VARCHAR REFERENCES dim_party (party),
     ballot_order    INTEGER NOT NULL,
     votes           BIGINT,
-    pct             DOUBLE,
-    electoral_votes INTEGER,
+    pct             DECIMAL(5, 2),
+    electoral_votes BIGINT,
     incumbent       BOOLEAN NOT NULL,
     source_line     INTEGER NOT NULL,
-    legislative_votes INTEGER,
+    legislative_votes BIGINT,
     PRIMARY KEY (election_id, candidate)
 );
 COMMENT ON TABLE fact_state_result IS 'Statewide result of each candidate: the candidate rows of the article''s results table.';

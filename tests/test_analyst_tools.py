@@ -8,13 +8,14 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
 from pipeline.warehouse.build import TABLES, VIEWS
-from pipeline.warehouse.export import MEDSL_CSV, export_warehouse
+from pipeline.warehouse.export import MEDSL_CSV, MEDSL_README, export_warehouse
 from pipeline.warehouse.query import run_queries
-from tests.conftest import REFERENCE_CSV
+from tests.conftest import PROJECT, REFERENCE_CSV
 
 
 def sql(warehouse: Path, text: str, form: str = "table") -> tuple[int, str, str]:
@@ -121,11 +122,52 @@ def exported(seed_warehouse, tmp_path_factory) -> Path:
 
 def test_parquet_for_every_table_and_view(exported, seed_warehouse):
     assert sorted(p.stem for p in exported.glob("*.parquet")) == sorted(TABLES + VIEWS)
+    assert sorted(p.name for p in exported.iterdir() if p.suffix != ".parquet") == [
+        MEDSL_README,
+        MEDSL_CSV,
+    ]
     county = pd.read_parquet(exported / "county_results.parquet")
     jackson = county[(county["county"] == "Jackson") & (county["candidate"] == "John Kerry")]
     assert jackson["votes"].tolist() == [183654]
     with duckdb.connect(str(seed_warehouse), read_only=True) as db:
         assert len(county) == db.execute("SELECT count(*) FROM county_results").fetchone()[0]
+
+
+def test_parquet_carries_every_comment_and_type(exported, seed_db):
+    """The table's comment is the file's metadata, each column's its field's; votes are
+    INT64 and percentages decimals, never floating point."""
+    for name in TABLES + VIEWS:
+        schema = pq.read_schema(exported / f"{name}.parquet")
+        comments = dict(
+            seed_db.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ?", [name]
+            ).fetchall()
+        )
+        assert {field.name: field.metadata[b"comment"].decode() for field in schema} == comments
+        assert (
+            schema.metadata[b"comment"].decode()
+            == seed_db.execute(
+                "SELECT comment FROM duckdb_tables() WHERE table_name = ? UNION ALL "
+                "SELECT comment FROM duckdb_views() WHERE view_name = ?",
+                [name, name],
+            ).fetchone()[0]
+        )
+    margins = pq.read_schema(exported / "county_margins.parquet")
+    assert [str(margins.field(c).type) for c in ("republican_votes", "margin_pct")] == [
+        "int64",
+        "decimal128(5, 2)",
+    ]
+    frame = pd.read_parquet(exported / "county_margins.parquet")
+    assert str(frame["democratic_votes"].dtype) == "int64"
+
+
+def test_medsl_csv_has_a_readme_naming_what_cannot_be_equal(exported):
+    readme = (exported / MEDSL_README).read_text()
+    assert readme.startswith(f"# {MEDSL_CSV}\n")
+    assert "the article counts Kansas City inside Jackson County, MO" in readme
+    assert "| `county_fips` | County FIPS code of the election's year" in readme
+    assert readme.rstrip().endswith("docs/medsl-export.md in the Election Warehouse repository.")
+    assert (PROJECT / "docs" / "medsl-export.md").exists()
 
 
 def test_medsl_csv_matches_medsl_for_missouri_2004(exported):

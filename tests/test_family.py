@@ -2,6 +2,7 @@
 figures from REFERENCE_CSV where real), FIPS codes, several articles of one state, cross-election
 views, and the reconciliation with an independent source."""
 
+from decimal import Decimal as D
 from pathlib import Path
 
 import duckdb
@@ -207,8 +208,8 @@ def test_state_summary(family_warehouse):
         "SELECT winner, winner_party, margin_pct, total_votes, counties, electoral_votes "
         "FROM state_summary WHERE state_po = 'MO' ORDER BY year",
     ) == [
-        ("George W. Bush", "Republican", 7.2, 2731364, 115, 11),
-        ("John McCain", "Republican", 0.13, 2925205, 115, 11),
+        ("George W. Bush", "Republican", D("7.20"), 2731364, 115, 11),
+        ("John McCain", "Republican", D("0.13"), 2925205, 115, 11),
     ]
 
 
@@ -219,7 +220,7 @@ def test_county_swing_joins_on_fips_across_elections_and_renames(family_warehous
         "FROM county_swing WHERE state_po = 'MO' AND county = 'Jackson'",
     )
     # 2004: (130,500 - 183,654) / 315,993; 2008: (124,687 - 210,824) / 339,266
-    assert jackson == [("29095", 2008, 2004, -25.39, -16.82, -8.57)]
+    assert jackson == [("29095", 2008, 2004, D("-25.39"), D("-16.82"), D("-8.57"))]
     assert query(family_warehouse, "SELECT count(*) FROM county_swing WHERE state_po = 'MO'") == [
         (115,)
     ]
@@ -229,7 +230,7 @@ def test_county_swing_joins_on_fips_across_elections_and_renames(family_warehous
         "WHERE state_po = 'SD' AND county = 'Oglala Lakota'",
     )
     # 2012 Shannon (46113): (188 - 2,937) / 3,145; 2016 Oglala Lakota (46102): (241 - 2,510) / 2,905
-    assert oglala == [("Oglala Lakota", "46102", -87.41, -78.11)]
+    assert oglala == [("Oglala Lakota", "46102", D("-87.41"), D("-78.11"))]
 
 
 def test_reconciliation_reports_jackson_county_and_nothing_else(family_warehouse):

@@ -1,5 +1,6 @@
 """County maps: drawn from the installed Census geometry, joined on FIPS codes, one PNG
-per election, redrawn only when the article changes, shown on the asset's page."""
+per election named STATE_YEAR.png, 1,200 pixels wide with a title and a legend, redrawn
+only when the article or the code changes, shown on the asset's page."""
 
 from pathlib import Path
 
@@ -10,8 +11,16 @@ from PIL import Image
 from pipeline.defs.assets import county_maps
 from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
 from pipeline.defs.runs import LoadSlot
-from pipeline.warehouse.maps import county_rings, draw_county_map, draw_election_maps
+from pipeline.warehouse.maps import (
+    NO_MARGIN,
+    county_rings,
+    draw_county_map,
+    draw_election_maps,
+    map_version,
+)
 from tests.conftest import SEED
+
+NO_MARGIN_RGB = tuple(int(NO_MARGIN[i : i + 2], 16) for i in (1, 3, 5))
 
 
 def test_every_seed_county_has_a_shape_and_the_map_is_drawn(seed_db, tmp_path):
@@ -22,7 +31,18 @@ def test_every_seed_county_has_a_shape_and_the_map_is_drawn(seed_db, tmp_path):
     path = tmp_path / "missouri.png"
     assert draw_county_map(margins, "Missouri 2004", path) == 115
     with Image.open(path) as image:
-        assert image.format == "PNG" and image.width > 300 and image.height > 200
+        assert (image.format, image.width, image.height) == ("PNG", 1200, 900)
+
+
+def test_a_unit_without_a_margin_is_drawn_grey_with_a_legend(tmp_path):
+    """A NULL margin (a party without a candidate) is not a 0: it is drawn apart."""
+    margins = pd.DataFrame({"county_fips": ["01073", "01089"], "margin_pct": [None, 12.5]})
+    path = tmp_path / "AL_1964.png"
+    assert draw_county_map(margins, "Alabama 1964: county margins", path, "v1") == 2
+    assert map_version(path) == "v1"
+    with Image.open(path) as image:
+        colours = {colour for _, colour in image.convert("RGB").getcolors(1_000_000)}
+    assert NO_MARGIN_RGB in colours
 
 
 def test_units_renamed_since_take_their_older_shape():
@@ -35,7 +55,10 @@ def test_units_renamed_since_take_their_older_shape():
 def test_maps_follow_the_article_versions(seed_warehouse, tmp_path):
     folder = tmp_path / "maps"
     first = draw_election_maps(seed_warehouse, folder, "code-one")
-    assert first[["year", "state", "drawn"]].values.tolist() == [[2004, "Missouri", True]]
+    assert first[["year", "state", "file", "drawn"]].values.tolist() == [
+        [2004, "Missouri", "MO_2004.png", True]
+    ]
+    assert map_version(folder / "MO_2004.png").endswith(" code-one")
     again = draw_election_maps(seed_warehouse, folder, "code-one")
     assert again["drawn"].tolist() == [False]
     (folder / "1996_MO_stale.png").write_bytes(b"")

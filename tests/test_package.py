@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.warehouse.build import TABLES, VIEWS
+from pipeline.warehouse.build import MACROS, TABLES, VIEWS
 from tests.conftest import PROJECT, SEED, copy_checkout
 
 COMMANDS = ["run", "sql", "export", "maps", "docs", "ui", "serve"]
@@ -47,7 +47,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_carries_the_sql_the_instance_template_and_the_command(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     sql = {name for name in names if name.startswith("pipeline/sql/")}
-    assert sql == {f"pipeline/sql/{name}.sql" for name in TABLES + VIEWS}
+    assert sql == {f"pipeline/sql/{name}.sql" for name in MACROS + TABLES + VIEWS}
     assert {"pipeline/defs/dagster.yaml", "pipeline/tables/data/county_fips_changes.csv"} <= names
     template = zipfile.ZipFile(wheel).read("pipeline/defs/dagster.yaml")
     assert template == (PROJECT / "dagster.yaml").read_bytes()

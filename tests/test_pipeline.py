@@ -1,6 +1,7 @@
 """End to end: raw/ → Dagster → DuckDB, asserted with figures taken from the seed article."""
 
 import shutil
+from decimal import Decimal as D
 
 import duckdb
 import pytest
@@ -90,11 +91,11 @@ def test_statewide_figures(seed_db):
         "SELECT candidate, party, votes, pct, electoral_votes FROM state_results "
         "ORDER BY ballot_order"
     ).fetchall() == [
-        ("George W. Bush", "Republican", 1455713, 53.30, 11),
-        ("John Kerry", "Democratic", 1259171, 46.10, 0),
-        ("Michael Badnarik", "Libertarian", 9831, 0.36, 0),
-        ("Michael Peroutka", "Constitution", 5355, 0.20, 0),
-        ("Ralph Nader", "Write-in", 1294, 0.05, 0),
+        ("George W. Bush", "Republican", 1455713, D("53.30"), 11),
+        ("John Kerry", "Democratic", 1259171, D("46.10"), 0),
+        ("Michael Badnarik", "Libertarian", 9831, D("0.36"), 0),
+        ("Michael Peroutka", "Constitution", 5355, D("0.20"), 0),
+        ("Ralph Nader", "Write-in", 1294, D("0.05"), 0),
     ]
     assert scalar(seed_db, "SELECT total_votes FROM dim_election") == 2731364
 
@@ -106,9 +107,9 @@ def test_county_figures(seed_db):
         "SELECT candidate, votes, pct, total_votes, county_fips FROM county_results "
         "WHERE county = 'Jackson' ORDER BY column_order"
     ).fetchall() == [
-        ("George W. Bush", 130500, 41.30, 315993, "29095"),
-        ("John Kerry", 183654, 58.12, 315993, "29095"),
-        ("Other", 1839, 0.58, 315993, "29095"),
+        ("George W. Bush", 130500, D("41.30"), 315993, "29095"),
+        ("John Kerry", 183654, D("58.12"), 315993, "29095"),
+        ("Other", 1839, D("0.58"), 315993, "29095"),
     ]
     assert (
         scalar(seed_db, "SELECT sum(votes) FROM county_results WHERE candidate = 'Other'") == 16480
@@ -123,7 +124,7 @@ def test_district_figures(seed_db):
     ).fetchall() == [(1, "Dick Gephardt"), (2, "Russ Carnahan")]
     assert seed_db.execute(
         "SELECT candidate, pct FROM district_results WHERE district = 5 ORDER BY candidate"
-    ).fetchall() == [("George W. Bush", 40.0), ("John Kerry", 59.0)]
+    ).fetchall() == [("George W. Bush", D("40.00")), ("John Kerry", D("59.00"))]
 
 
 def test_lists_and_predictions(seed_db):

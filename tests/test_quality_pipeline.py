@@ -181,7 +181,7 @@ def test_make_run_on_the_seed(raw, tmp_path, seed_text):
     done = run_cli(raw, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 article(s)" in done.stdout
-    assert "checks: 35 passed, 2 warned, 0 failed, 1 skipped" in done.stdout
+    assert "checks: 36 passed, 2 warned, 0 failed, 1 skipped" in done.stdout
     assert (
         "  SKIPPED counties_match_reference: no reference file given (ELECTIONS_REFERENCE_CSV)"
         in done.stdout

@@ -3,6 +3,7 @@ faithless and unpledged electors, a legislature's choice, wards and state house 
 three major candidates, renamed and vanished counties. Every figure asserted is the
 fixture's own."""
 
+from decimal import Decimal as D
 from hashlib import sha256
 from pathlib import Path
 
@@ -465,7 +466,7 @@ def test_swing_and_maps_join_through_current_fips(variants_warehouse):
         "SELECT county, county_fips, previous_county, previous_county_fips, current_fips, "
         "previous_margin_pct, margin_pct, swing FROM county_swing "
         "WHERE state_po = 'NV' AND current_fips = '32510'",
-    ) == [("Carson City", "32510", "Ormsby", "32025", "32510", 28.33, 28.33, 0.0)]
+    ) == [("Carson City", "32510", "Ormsby", "32025", "32510", D("28.33"), D("28.33"), D("0.00"))]
     with duckdb.connect(str(variants_warehouse), read_only=True) as db:
         margins = db.execute(MARGINS).df()
     nevada = margins[(margins["year"] == 1968) & (margins["state_po"] == "NV")]

@@ -589,6 +589,117 @@ def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     )
 
 
+@rule("county_flips", WARN, per_article=False)
+def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFrame:
+    """Where an article lists flipped counties and the state's previous election with a
+    by-county table is loaded too and is the article's Previous Year, the list holds the
+    units whose winner changed since: the national party with the most votes, summed over
+    each unit as it is today (current_fips; Bedford city with Bedford County), as county_flips
+    computes them. A listed county that did not flip so, and a flipped one the list lacks,
+    are named."""
+    keys = ["year", "state_po", "current_fips"]
+    summaries = tables.county_summaries[tables.county_summaries["current_fips"].notna()]
+    held = summaries[["year", "state_po"]].drop_duplicates().sort_values(["state_po", "year"])
+    held["previous_year"] = held.groupby("state_po")["year"].shift().astype("Int64")
+    elections = tables.elections[["file", "year", "state_po", "previous_year"]]
+    listing = elections["file"].isin(tables.county_flips["file"].unique())
+    compared = elections[listing].merge(held, on=["year", "state_po", "previous_year"])
+    # Only the elections compared, and those they are compared with, are read further.
+    involved = pd.concat(
+        [
+            compared[["year", "state_po"]],
+            compared[["previous_year", "state_po"]].rename(columns={"previous_year": "year"}),
+        ]
+    ).astype({"year": "int64"})
+    summaries = summaries.merge(involved.drop_duplicates(), on=["year", "state_po"])
+    results = tables.county_results.merge(
+        summaries[["file", "county", "current_fips"]], on=["file", "county"]
+    )
+    results = results[(results["candidate"] != OTHER_CANDIDATE) & results["party"].notna()]
+    labels = pd.concat(
+        [results["party"], tables.county_flips["from_party"], tables.county_flips["to_party"]]
+    ).unique()
+    nationals = {label: national_party(label) for label in labels}
+    votes = (
+        results.assign(party=results["party"].map(nationals))
+        .groupby([*keys, "party"], as_index=False)["votes"]
+        .sum()
+    )
+    votes = votes[votes["votes"] > 0]
+    leaders = votes[votes["votes"] == votes.groupby(keys)["votes"].transform("max")]
+    winners = leaders.drop_duplicates(keys, keep=False)  # a tie has no winner
+    pairs = (
+        winners.rename(columns={"party": "to_party"})
+        .merge(compared, on=["year", "state_po"])
+        .merge(
+            winners.rename(columns={"year": "previous_year", "party": "from_party"}).astype(
+                {"previous_year": "Int64"}
+            ),
+            on=["previous_year", "state_po", "current_fips"],
+        )
+    )
+    computed = pairs[pairs["from_party"] != pairs["to_party"]]
+    listed = tables.county_flips.merge(
+        summaries[["file", "county", "current_fips"]], on=["file", "county"]
+    ).merge(pairs[["file", "current_fips"]], on=["file", "current_fips"])
+    listed = listed.assign(
+        from_party=listed["from_party"].map(nationals), to_party=listed["to_party"].map(nationals)
+    )
+    flip = ["file", "current_fips", "from_party", "to_party"]
+    unlisted = computed.merge(listed[flip], on=flip, how="left", indicator=True)
+    unlisted = unlisted[unlisted["_merge"] == "left_only"]
+    uncomputed = listed.merge(computed[flip], on=flip, how="left", indicator=True)
+    uncomputed = uncomputed[uncomputed["_merge"] == "left_only"].merge(
+        pairs[["file", "current_fips", "year", "previous_year", "from_party", "to_party"]],
+        on=["file", "current_fips"],
+        suffixes=("", "_computed"),
+    )
+    # An unlisted unit by its rows of the by-county table (Bedford + Bedford City).
+    rows = summaries.merge(unlisted[["file", "current_fips"]].drop_duplicates())
+    rows = rows.sort_values("county")[["file", "current_fips", "county", "line"]]
+    several = rows.duplicated(["file", "current_fips"], keep=False)
+    merged = (
+        rows[several]
+        .groupby(["file", "current_fips"], as_index=False)
+        .agg(county=("county", " + ".join), line=("line", "min"))
+    )
+    unlisted = unlisted.merge(
+        pd.concat([rows[~several], merged], ignore_index=True), on=["file", "current_fips"]
+    )
+    return _concat(
+        [
+            cells(
+                uncomputed,
+                "Flipped county",
+                uncomputed["county"]
+                + ": "
+                + uncomputed["from_party"]
+                + " → "
+                + uncomputed["to_party"],
+                uncomputed["from_party_computed"]
+                + " carried it in "
+                + uncomputed["previous_year"].astype("str")
+                + ", "
+                + uncomputed["to_party_computed"]
+                + " in "
+                + uncomputed["year"].astype("str"),
+            ),
+            cells(
+                unlisted,
+                "County",
+                unlisted["county"],
+                "flipped from "
+                + unlisted["from_party"]
+                + " ("
+                + unlisted["previous_year"].astype("str")
+                + ") to "
+                + unlisted["to_party"]
+                + ": missing from the article's list of flipped counties",
+            ),
+        ]
+    )
+
+
 @rule("predictions", WARN)
 def predictions_have_ratings(tables: ElectionTables) -> pd.DataFrame:
     """An article's predictions table gives at least one rating (the source sometimes lists

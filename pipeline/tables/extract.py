@@ -91,6 +91,9 @@ STATE_AFFILIATES = {
     "democratic-npl": "Democratic",
 }
 
+# The families margins compare; every other party is in the family ``Other``.
+PARTY_FAMILIES = ("Republican", "Democratic")
+
 CHUNK_ARTICLES = 250
 OTHER_CANDIDATE = "Other"
 OTHER_PARTY = "Other"
@@ -245,6 +248,15 @@ def national_party(party: str) -> str:
         if key == affiliate or key.endswith(" " + affiliate):
             return national
     return name
+
+
+def party_family(party: str) -> str:
+    """The family a party counts in for margins (docs/margins.md): ``Republican`` or
+    ``Democratic`` where its national party is one of them (Minnesota's
+    ``Democratic–Farmer–Labor`` and North Dakota's ``Democratic–NPL`` are Democratic),
+    ``Other`` for every other party."""
+    national = national_party(party)
+    return national if national in PARTY_FAMILIES else OTHER_PARTY
 
 
 def surname(name: str) -> str:

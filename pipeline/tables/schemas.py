@@ -7,6 +7,7 @@ uniqueness. Extraction builds its DataFrames from these models (:func:`empty_fra
 
 import pandas as pd
 import pandera.pandas as pa
+from pandera import extensions
 from pandera.typing import Series
 
 TEXT = pd.StringDtype()
@@ -17,6 +18,13 @@ ELECTION_KEY = ["year", "state_po"]
 # FIPS code), and units that are not county-equivalents and carry no FIPS code.
 COUNTY_EQUIVALENTS = ("county", "parish", "borough", "census area", "independent city")
 UNIT_TYPES = (*COUNTY_EQUIVALENTS, "historical", "ward", "state house district", "town")
+
+
+@extensions.register_check_method()
+def at_most_two_decimals(series: pd.Series) -> pd.Series:
+    """A published percentage has at most two decimals ('53.30%', '63.6%'): the warehouse
+    stores it as DECIMAL(5,2), exactly as printed, and a third decimal would be lost."""
+    return (series.astype("float64") * 100).round(6) % 1 == 0
 
 
 def non_empty(description: str, **kwargs) -> pa.Field:
@@ -66,10 +74,18 @@ class Elections(ArticleRow):
         "legislature chose the electors (no popular vote).",
     )
     total_pct: Series[PERCENT] = pa.Field(
-        ge=0, le=100.1, nullable=True, description="Percentage in that Totals row."
+        ge=0,
+        le=100.1,
+        nullable=True,
+        at_most_two_decimals=(),
+        description="Percentage in that Totals row.",
     )
     turnout_pct: Series[PERCENT] = pa.Field(
-        ge=0, le=100, nullable=True, description="Turnout from the results table's turnout row."
+        ge=0,
+        le=100,
+        nullable=True,
+        at_most_two_decimals=(),
+        description="Turnout from the results table's turnout row.",
     )
     turnout_basis: Series[TEXT] = pa.Field(
         nullable=True, description="What the turnout is measured against."
@@ -106,7 +122,11 @@ class Nominees(ArticleRow):
         ge=0, nullable=True, description="Popular votes; null where missing or broken."
     )
     pct: Series[PERCENT] = pa.Field(
-        ge=0, le=100, nullable=True, description="Percentage; null where missing or broken."
+        ge=0,
+        le=100,
+        nullable=True,
+        at_most_two_decimals=(),
+        description="Percentage; null where missing or broken.",
     )
     leaked_text: Series[TEXT] = pa.Field(
         nullable=True,
@@ -128,7 +148,7 @@ class StateResults(ArticleRow):
         ge=0, nullable=True, description="Popular votes as published; null without a popular vote."
     )
     pct: Series[PERCENT] = pa.Field(
-        ge=0, le=100, nullable=True, description="Published percentage."
+        ge=0, le=100, nullable=True, at_most_two_decimals=(), description="Published percentage."
     )
     electoral_votes: Series[COUNT] = pa.Field(
         ge=0, nullable=True, description="Electoral votes won."
@@ -158,7 +178,11 @@ class CountyResults(ArticleRow):
     party: Series[TEXT] = pa.Field(nullable=True, description="Party of the column.")
     votes: Series[int] = pa.Field(ge=0, description="Votes as published.")
     pct: Series[PERCENT] = pa.Field(
-        ge=0, le=100, nullable=True, description="Published percentage of the county total."
+        ge=0,
+        le=100,
+        nullable=True,
+        at_most_two_decimals=(),
+        description="Published percentage of the county total.",
     )
 
     class Config:
@@ -182,7 +206,11 @@ class CountySummaries(ArticleRow):
         nullable=True, description="Published margin: first column minus second."
     )
     margin_pct: Series[PERCENT] = pa.Field(
-        ge=-100, le=100, nullable=True, description="Published margin in points."
+        ge=-100,
+        le=100,
+        nullable=True,
+        at_most_two_decimals=(),
+        description="Published margin in points.",
     )
     total_votes: Series[int] = pa.Field(ge=0, description="Published county total.")
     unit_type: Series[TEXT] = pa.Field(
@@ -207,7 +235,7 @@ class CountyTableTotals(ArticleRow):
     column: Series[TEXT] = non_empty("Candidate of the column, 'Margin' or 'Total'.")
     votes: Series[int] = pa.Field(description="Published count (the margin may be negative).")
     pct: Series[PERCENT] = pa.Field(
-        ge=-100, le=100, nullable=True, description="Published percentage."
+        ge=-100, le=100, nullable=True, at_most_two_decimals=(), description="Published percentage."
     )
 
     class Config:
@@ -221,7 +249,7 @@ class DistrictResults(ArticleRow):
     district_label: Series[TEXT] = non_empty("The number as text, or 'At-large'.")
     candidate: Series[TEXT] = non_empty("Candidate, matched from the column header.")
     pct: Series[PERCENT] = pa.Field(
-        ge=0, le=100, nullable=True, description="Published percentage."
+        ge=0, le=100, nullable=True, at_most_two_decimals=(), description="Published percentage."
     )
     electoral_votes: Series[COUNT] = pa.Field(
         ge=0,

@@ -22,7 +22,12 @@ from pipeline.checks.rules import (
     refused_files,
 )
 from pipeline.settings import SQL_DIR
-from pipeline.tables.extract import ElectionTables, extract_articles, national_party
+from pipeline.tables.extract import (
+    ElectionTables,
+    extract_articles,
+    national_party,
+    party_family,
+)
 from pipeline.tables.reference import all_states, county_fips_changes, county_units
 
 # Creation order: every table after the tables it references, views last.
@@ -59,9 +64,17 @@ CONTRACT_VIEWS = [
     "predictions",
     "county_flips",
 ]
+# Every view, each after the views it reads: the analyst views, then the quality views.
 VIEWS = [
-    *CONTRACT_VIEWS,
+    "state_results",
+    "county_results",
+    "district_results",
+    "district_representatives",
+    "electors",
+    "predictions",
     "county_margins",
+    "successor_margins",
+    "county_flips",
     "county_swing",
     "state_summary",
     "medsl_county_returns",
@@ -70,6 +83,8 @@ VIEWS = [
     "quarantine",
     "dictionary",
 ]
+# SQL macros the views use, created first.
+MACROS = ["percent_of"]
 # Tables keyed by election, children first: the order to delete an election's rows in.
 ELECTION_TABLES = [
     name
@@ -139,6 +154,7 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             tables.county_flips["to_party"],
         ]
     ).dropna()
+    names = sorted(parties.unique())
     candidates = pd.concat(
         [
             tables.state_results["candidate"],
@@ -184,10 +200,9 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
         ],
         "dim_party": pd.DataFrame(
             {
-                "party": pd.Series(sorted(parties.unique()), dtype="str"),
-                "national_party": pd.Series(
-                    [national_party(party) for party in sorted(parties.unique())], dtype="str"
-                ),
+                "party": pd.Series(names, dtype="str"),
+                "national_party": pd.Series([national_party(p) for p in names], dtype="str"),
+                "family": pd.Series([party_family(p) for p in names], dtype="str"),
             }
         ),
         "dim_candidate": pd.DataFrame(
@@ -267,8 +282,8 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
 
 
 def create_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    """Run the DDL of ``sql/``: tables in dependency order, then the analyst views."""
-    for name in TABLES + VIEWS:
+    """Run the DDL of ``sql/``: the macros, tables in dependency order, then the views."""
+    for name in MACROS + TABLES + VIEWS:
         connection.execute((SQL_DIR / f"{name}.sql").read_text())
 
 

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import shapefile
 from matplotlib.collections import PolyCollection
+from matplotlib.patches import Patch
+from PIL import Image
 
 from pipeline.warehouse.readers import connect
 
@@ -28,6 +30,9 @@ BOUNDARIES = [  # newest first: a code takes the geometry of the first file that
 ]
 MAX_POINTS = 400  # per ring: enough for a state map, light enough to draw quickly
 SCALE = 60  # margin (points) shown at full colour
+SIZE, DPI = (10, 7.5), 120  # 1,200 × 900 pixels: legible at a normal size
+NO_MARGIN = "#bdbdbd"
+VERSION_KEY = "Election Warehouse version"  # article version and code a map was drawn from
 
 
 @cache
@@ -60,9 +65,11 @@ def _rings(shape: shapefile.Shape) -> tuple[np.ndarray, ...]:
     return tuple(rings)
 
 
-def draw_county_map(margins: pd.DataFrame, title: str, path: Path) -> int:
-    """Draw counties coloured by ``margin_pct`` (Republican minus Democratic, points) to
-    ``path``; return how many counties had a shape. ``margins``: county_fips, margin_pct."""
+def draw_county_map(margins: pd.DataFrame, title: str, path: Path, version: str = "") -> int:
+    """Draw counties coloured by ``margin_pct`` (Republican minus Democratic, points; grey
+    where NULL: a party without a candidate) to ``path``, 1,200 × 900 pixels with a title
+    and a legend; return how many counties had a shape. ``margins``: county_fips,
+    margin_pct. ``version`` is kept in the PNG's text (see :func:`draw_election_maps`)."""
     rings = county_rings()
     polygons, values = [], []
     for fips, margin in zip(margins["county_fips"], margins["margin_pct"], strict=True):
@@ -70,30 +77,47 @@ def draw_county_map(margins: pd.DataFrame, title: str, path: Path) -> int:
             ring = ring.copy()
             ring[ring[:, 0] > 0, 0] -= 360  # the Aleutians lie across the antimeridian
             polygons.append(ring)
-            values.append(margin)
+            values.append(np.nan if pd.isna(margin) else float(margin))
     drawn = sum(1 for fips in margins["county_fips"] if fips in rings)
-    figure, axes = plt.subplots(figsize=(6, 4.5), dpi=80)
+    figure, axes = plt.subplots(figsize=SIZE, dpi=DPI, layout="constrained")
     if polygons:
+        colours = plt.get_cmap("RdBu_r").with_extremes(bad=NO_MARGIN)
         collection = PolyCollection(
             polygons,
-            array=np.asarray(values, dtype=float),
-            cmap="RdBu_r",
+            array=np.ma.masked_invalid(np.asarray(values, dtype=float)),
+            cmap=colours,
             edgecolors="white",
-            linewidths=0.3,
+            linewidths=0.4,
         )
         collection.set_clim(-SCALE, SCALE)
         axes.add_collection(collection)
         axes.autoscale_view()
         middle = np.mean([ring[:, 1].mean() for ring in polygons])
         axes.set_aspect(1 / np.cos(np.radians(middle)))
-        bar = figure.colorbar(collection, ax=axes, shrink=0.7)
-        bar.set_label("margin, points (Republican +, Democratic −)")
+        bar = figure.colorbar(collection, ax=axes, shrink=0.8, extend="both")
+        bar.set_label("margin, points: Republican + / Democratic −", fontsize=13)
+        bar.ax.tick_params(labelsize=11)
+        if np.isnan(values).any():
+            axes.legend(
+                handles=[Patch(color=NO_MARGIN, label="no margin (a party had no candidate)")],
+                loc="lower left",
+                fontsize=11,
+            )
     axes.set_axis_off()
-    axes.set_title(title, fontsize=11)
+    axes.set_title(title, fontsize=18)
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, bbox_inches="tight")
+    figure.savefig(path, metadata={VERSION_KEY: version})
     plt.close(figure)
     return drawn
+
+
+def map_version(path: Path) -> str | None:
+    """The version a map file was drawn from (its PNG text), None if it has none."""
+    try:
+        with Image.open(path) as image:
+            return image.text.get(VERSION_KEY)
+    except OSError:
+        return None
 
 
 ELECTIONS = """
@@ -101,20 +125,19 @@ SELECT e.year, s.state, s.state_po, e.source_sha256
 FROM dim_election e JOIN dim_state s USING (state_fips)
 ORDER BY e.year DESC, s.state
 """
-# Joined through current_fips: a unit renamed or merged since (Ormsby 1964, Dade 1992) takes
-# the shape of its successor today, and units merged since are drawn as one.
+# Each unit as it is today (successor_margins: votes summed over current_fips first): a unit
+# renamed or merged since (Ormsby 1964, Dade 1992, Bedford city) takes the shape of its
+# successor, and units merged since are drawn as one.
 MARGINS = """
-SELECT year, state_po, current_fips AS county_fips,
-       round(100.0 * (sum(republican_votes) - sum(democratic_votes))
-             / nullif(sum(total_votes), 0), 2) AS margin_pct
-FROM county_margins WHERE current_fips IS NOT NULL
-GROUP BY year, state_po, current_fips
+SELECT year, state_po, current_fips AS county_fips, margin_pct
+FROM successor_margins
 """
 
 
 def draw_election_maps(warehouse: Path, folder: Path, code: str) -> pd.DataFrame:
-    """A map per election of the warehouse in ``folder``, named after the article version
-    and the code (``code``): an unchanged election keeps its file, a stale file is removed.
+    """A map per election of the warehouse in ``folder``, ``STATE_YEAR.png`` (MO_2004.png).
+    A map is drawn again only when its article version or the code (``code``) changed
+    (both kept in the PNG's text); a map of an election no longer loaded is removed.
     Returns one row per election: year, state, file, drawn (False: kept)."""
     with connect(warehouse) as connection:
         elections = connection.execute(ELECTIONS).df()
@@ -123,13 +146,15 @@ def draw_election_maps(warehouse: Path, folder: Path, code: str) -> pd.DataFrame
     by_election = dict(iter(margins.groupby(["year", "state_po"])))
     rows = []
     for election in elections.itertuples(index=False):
-        name = f"{election.year}_{election.state_po}_{election.source_sha256[:10]}_{code[:8]}.png"
+        name = f"{election.state_po}_{election.year}.png"
         path = folder / name
-        drawn = not path.exists()
+        version = f"{election.source_sha256} {code}"
+        drawn = map_version(path) != version
         if drawn:
             title = f"{election.state} {election.year}: county margins"
             empty = margins.iloc[:0]
-            draw_county_map(by_election.get((election.year, election.state_po), empty), title, path)
+            key = (election.year, election.state_po)
+            draw_county_map(by_election.get(key, empty), title, path, version)
         rows.append((election.year, election.state, name, drawn))
     current = {row[2] for row in rows}
     for stale in folder.glob("*.png"):
