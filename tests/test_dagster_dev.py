@@ -149,6 +149,7 @@ EXPECTED_CHECKS = {
     "county_columns_sum_to_total": ("SUCCEEDED", "ERROR"),
     "county_margin_is_first_minus_second": ("SUCCEEDED", "ERROR"),
     "county_names_resolve_to_fips": ("SUCCEEDED", "WARN"),
+    "county_parties_match_statewide": ("SUCCEEDED", "ERROR"),
     "historical_units_have_no_fips": ("SUCCEEDED", "WARN"),  # INFO: passes, with its notes
     "county_percentages_match_votes": ("SUCCEEDED", "ERROR"),
     "county_percentages_rounding_drift": ("FAILED", "WARN"),

@@ -15,11 +15,12 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+import duckdb
 import pandas as pd
 
 from pipeline.checks.rules import ERROR, evaluate
 from pipeline.tables.extract import ElectionTables, extract_articles
-from tests.conftest import FIXTURES, SEED_NAME
+from tests.conftest import FIXTURES, SEED_NAME, materialize_all
 
 SEED_VALUE = 14
 MUTANTS = 320
@@ -281,3 +282,19 @@ def test_every_mutant_is_published_identical_or_refused(seed_text):
             f"leaked {outcome[kind, 'LEAKED']}"
         )
     assert not leaked, [(kind, name) for kind, name, _ in leaked]
+
+
+def test_a_refused_mutant_beside_a_good_article_in_a_real_load(seed_text, tmp_path):
+    """One real load (Dagster, in process): a mutant the rules refuse is quarantined with
+    its reason, and the good article beside it is published."""
+    name, kind, text = next(case for case in mutants(seed_text) if case[1] == "misspell_header")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / name).write_text(text, encoding="utf-8")
+    (raw / GOOD_NAME).write_bytes((FIXTURES / GOOD_NAME).read_bytes())
+    warehouse = tmp_path / "w.duckdb"
+    assert materialize_all(raw, warehouse).success
+    with duckdb.connect(str(warehouse), read_only=True) as db:
+        assert db.execute("SELECT year, state_po FROM dim_election").fetchall() == [(2008, "MO")]
+        quarantined = db.execute("SELECT file, status FROM quarantine").fetchall()
+    assert quarantined == [(name, "refused")], kind

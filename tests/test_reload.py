@@ -23,10 +23,16 @@ BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
 
 
 def article_for_year(seed_text: str, year: int) -> tuple[str, str]:
-    """The seed as the article of another year: (file name, text)."""
-    text = seed_text.replace(
-        "2004 United States presidential election in Missouri",
-        f"{year} United States presidential election in Missouri",
+    """The seed as the article of another year, its infobox's date and neighbouring years
+    with it: (file name, text)."""
+    text = (
+        seed_text.replace(
+            "2004 United States presidential election in Missouri",
+            f"{year} United States presidential election in Missouri",
+        )
+        .replace("- Election Date: November 2, 2004", f"- Election Date: November 2, {year}")
+        .replace("- Previous Year: 2000", f"- Previous Year: {year - 4}")
+        .replace("- Next Year: 2008", f"- Next Year: {year + 4}")
     )
     return SEED_NAME.replace("2004", str(year)), text
 
