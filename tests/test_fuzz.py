@@ -295,6 +295,8 @@ def test_a_refused_mutant_beside_a_good_article_in_a_real_load(seed_text, tmp_pa
     warehouse = tmp_path / "w.duckdb"
     assert materialize_all(raw, warehouse).success
     with duckdb.connect(str(warehouse), read_only=True) as db:
-        assert db.execute("SELECT year, state_po FROM dim_election").fetchall() == [(2008, "MO")]
+        assert db.execute("SELECT year, title FROM dim_election").fetchall() == [
+            (2008, "2008 United States presidential election in Missouri")
+        ]
         quarantined = db.execute("SELECT file, status FROM quarantine").fetchall()
     assert quarantined == [(name, "refused")], kind
