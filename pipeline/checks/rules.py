@@ -1027,9 +1027,10 @@ def judge(
     )
     read = set(tables.elections["file"])
     rooted = set(findings.loc[findings["check"].isin(ROOT_CAUSES), "file"])
+    with_rows = {asset: set(getattr(tables, asset)["file"]) for asset in rules["asset"].unique()}
     has_rows = pd.Series(
         [
-            article in _files_with_rows(tables, asset)
+            article in with_rows[asset]
             for article, asset in zip(out["article"], out["asset"], strict=True)
         ]
     )
@@ -1051,10 +1052,6 @@ def judge(
         reason = reason.mask(condition & ~failing.to_numpy(), why)
     status = np.select([failing.to_numpy(), reason.notna()], [FAILED, SKIPPED], PASSED)
     return out.assign(status=status, reason=reason)[VERDICT_COLUMNS]
-
-
-def _files_with_rows(tables: ElectionTables, table: str) -> set[str]:
-    return set(getattr(tables, table)["file"])
 
 
 def _reference_elections(tables: ElectionTables, reference: pd.DataFrame | None) -> set[str]:
