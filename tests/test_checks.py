@@ -582,3 +582,18 @@ def test_a_county_repeated_thousands_of_times_is_refused_not_multiplied(seed_tex
     assert len(schema) == 3001  # every copy of Adair, each named once
     assert set(schema["key"]) == {"Adair, 29001"}
     assert refused_files(findings) == [SEED_NAME]
+
+
+@pytest.mark.parametrize(
+    ("drifted", "named"),
+    [
+        ("| Part | Candidate | Votes | Percentage | Electoral votes |", "part"),
+        ("| Party | Candidate | Votes | Percentage | Electorl votes |", "electorl votes"),
+    ],
+)
+def test_a_drifted_results_header_refuses_the_article_naming_it(seed_text, drifted, named):
+    header = "| Party | Candidate | Votes | Percentage | Electoral votes |"
+    findings = findings_of(seed_text.replace(header, drifted, 1))
+    (error,) = findings[findings["severity"] == ERROR].itertuples()
+    assert (error.check, error.section, error.line) == ("articles_are_readable", "Results", 77)
+    assert f"statewide results header '{named}' is not recognised" in error.expected

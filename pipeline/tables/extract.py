@@ -77,6 +77,17 @@ OTHER_COLUMN = re.compile(r"\b(?:various|others?|write[- ]?ins?|all others)\b", 
 AT_LARGE = re.compile(r"^at[- ]large$", re.I)
 ELECTORAL_VOTE_COLUMN = re.compile(r"^electoral votes?$", re.I)
 LEGISLATIVE_COLUMNS = ("legislative vote", "legislative votes")
+# Every column a statewide results table may have ('' for a merged, empty header cell).
+RESULTS_COLUMNS = {
+    "",
+    "party",
+    "candidate",
+    "votes",
+    "percentage",
+    "%",
+    "electoral votes",
+    *LEGISLATIVE_COLUMNS,
+}
 ELECTOR_NOTE = re.compile(r"^(?:voted for|pledged to)\s+", re.I)
 # Reporting units that are not county-equivalents, by the first header cell of their
 # table: they carry no FIPS code. Alaska's municipalities are boroughs, not towns.
@@ -605,6 +616,14 @@ def _state_results(article: Article) -> tuple[list[dict], dict]:
     header = [cell.lower() for cell in table.rows[header_index].cells]
     while header and not header[-1]:
         header.pop()
+    for cell in header:  # a drifted header would empty its column silently
+        if cell not in RESULTS_COLUMNS:
+            raise article.error(
+                f"statewide results header '{cell}' is not recognised (expected one of "
+                f"{', '.join(sorted(RESULTS_COLUMNS - {''}))})",
+                section.path,
+                table.rows[header_index].line,
+            )
     numeric = [
         c
         for c in header[header.index("candidate") + 1 :]
