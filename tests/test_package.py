@@ -85,34 +85,24 @@ def installed(wheel, tmp_path_factory) -> Path:
     return venv / "bin"
 
 
-def bare_environment() -> dict[str, str]:
-    """The environment without any setting of the project's (all defaults)."""
-    return {
+def run_installed(folder: Path, *command: str, **settings: str) -> subprocess.CompletedProcess:
+    """A command of the installed environment run in ``folder``, with no setting of the
+    project's in the environment but ``settings``."""
+    environment = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("ELECTIONS_", "DAGSTER_", "PYTHON"))
     }
+    return subprocess.run(
+        command, cwd=folder, capture_output=True, text=True, env=environment | settings
+    )
 
 
 def test_elections_help_lists_every_command(installed, tmp_path):
-    shown = subprocess.run(
-        [installed / "elections", "--help"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=bare_environment(),
-    ).stdout
+    shown = run_installed(tmp_path, installed / "elections", "--help").stdout
     for command in COMMANDS:
         assert f"    {command} " in shown
-    run_help = subprocess.run(
-        [installed / "elections", "run", "--help"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=bare_environment(),
-    ).stdout
+    run_help = run_installed(tmp_path, installed / "elections", "run", "--help").stdout
     assert "ELECTIONS_RAW_DIR" in run_help
     assert "default: warehouse/elections.duckdb" in run_help
 
@@ -120,13 +110,12 @@ def test_elections_help_lists_every_command(installed, tmp_path):
 def test_installed_elections_run_builds_the_seed_from_another_directory(installed, tmp_path):
     (tmp_path / "articles").mkdir()
     shutil.copyfile(SEED, tmp_path / "articles" / SEED.name)
-    done = subprocess.run(
-        [installed / "elections", "run"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env=bare_environment()
-        | {"ELECTIONS_RAW_DIR": "articles", "ELECTIONS_WAREHOUSE": "w/e.duckdb"},
+    done = run_installed(
+        tmp_path,
+        installed / "elections",
+        "run",
+        ELECTIONS_RAW_DIR="articles",
+        ELECTIONS_WAREHOUSE="w/e.duckdb",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "warehouse w/e.duckdb: 1 article(s)" in done.stdout
@@ -139,12 +128,7 @@ def test_installed_elections_run_builds_the_seed_from_another_directory(installe
     assert (tmp_path / ".dagster" / "dagster.yaml").read_bytes() == (
         PROJECT / "dagster.yaml"
     ).read_bytes()
-    where = subprocess.run(
-        [installed / "python", "-c", "import pipeline; print(pipeline.__file__)"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=bare_environment(),
+    where = run_installed(
+        tmp_path, installed / "python", "-c", "import pipeline; print(pipeline.__file__)"
     ).stdout
     assert not Path(where.strip()).is_relative_to(PROJECT)
