@@ -192,19 +192,28 @@ def browser():
         chromium.close()
 
 
-def dismiss_welcome(page) -> None:
-    """Close Dagster's first-visit 'Join the community' dialog, if it is shown."""
-    skip = page.get_by_role("button", name="Skip")
-    if skip.count():
-        skip.first.click()
+def close_dialogs_when_shown(page) -> None:
+    """Close any dialog Dagster opens over the page (the first-visit 'Join the community'
+    dialog may appear seconds after load, and its backdrop then swallows every click):
+    Playwright runs this handler whenever a backdrop shows before an action."""
+    backdrop = page.locator(".bp5-overlay-backdrop")
+
+    def close() -> None:
+        skip = page.get_by_role("button", name="Skip")
+        if skip.count():
+            skip.first.click(force=True)
+        else:
+            page.keyboard.press("Escape")
+
+    page.add_locator_handler(backdrop.first, close)
 
 
 def test_asset_graph_checks_tab_and_quality_report_in_chromium(dagster_dev, browser):
     seed_loaded(dagster_dev)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
+    close_dialogs_when_shown(page)
     page.goto(f"{dagster_dev['url']}/asset-groups", wait_until="networkidle")
-    dismiss_welcome(page)
     for group in ("source", "extracted", "warehouse", "maps"):
         page.get_by_text(group, exact=True).first.wait_for(timeout=30_000)
     page.screenshot(path=SCREENSHOTS / "asset_graph.png")
@@ -212,7 +221,6 @@ def test_asset_graph_checks_tab_and_quality_report_in_chromium(dagster_dev, brow
     page.goto(f"{dagster_dev['url']}/assets/county_results?view=checks", wait_until="networkidle")
     for status in ("Failed", "Skipped", "Succeeded"):  # the statuses have loaded
         page.get_by_text(status, exact=True).first.wait_for(timeout=60_000)
-    dismiss_welcome(page)
     text = page.inner_text("body")
     for name, (status, _) in EXPECTED_CHECKS.items():
         shown = {"FAILED": "Failed", "SKIPPED": "Skipped"}.get(status, "Succeeded")
@@ -224,7 +232,6 @@ def test_asset_graph_checks_tab_and_quality_report_in_chromium(dagster_dev, brow
     page.screenshot(path=SCREENSHOTS / "county_results_checks.png", full_page=True)
 
     page.goto(f"{dagster_dev['url']}/assets/data_quality_report", wait_until="networkidle")
-    dismiss_welcome(page)
     for shown in ("checks × articles", "changes since the load before", "refused articles"):
         page.get_by_text(shown, exact=True).first.wait_for(timeout=30_000)
     page.get_by_text("county_percentages_rounding_drift").first.wait_for(timeout=30_000)
