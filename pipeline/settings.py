@@ -64,6 +64,12 @@ SETTINGS = {
             is_path=False,
         ),
         Setting(
+            "ELECTIONS_PARSE_WORKERS",
+            "",
+            "processes that parse articles (1: in the calling process; empty: one per core)",
+            is_path=False,
+        ),
+        Setting(
             "ELECTIONS_HISTORY_LOADS",
             "30",
             "loads of history kept: quality results and load log in the warehouse, runs in Dagster",
@@ -82,6 +88,20 @@ SETTINGS = {
 def get(name: str) -> str:
     """The value of a setting: the environment's, or the default."""
     return os.environ.get(name, SETTINGS[name].default)
+
+
+def parse_workers() -> int:
+    """Processes that parse articles (``ELECTIONS_PARSE_WORKERS``; by default the machine's
+    cores)."""
+    value = get("ELECTIONS_PARSE_WORKERS").strip()
+    if not value:
+        return os.cpu_count() or 1
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(
+            f"ELECTIONS_PARSE_WORKERS is '{value}': a whole number of processes, at least 1 "
+            "(or empty: one per core)"
+        )
+    return int(value)
 
 
 def resolve(path: str) -> Path:

@@ -9,14 +9,16 @@ naming the file, the section, the line and the column.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 import pandas as pd
 
-from pipeline import progress
+from pipeline import progress, settings
 from pipeline.tables.reference import UNRESOLVED, Resolution, find_state, resolve_counties
 from pipeline.tables.schemas import MODELS, typed_frame
 from pipeline.text.article import (
@@ -106,6 +108,11 @@ STATE_AFFILIATES = {
 PARTY_FAMILIES = ("Republican", "Democratic")
 
 CHUNK_ARTICLES = 250
+# Other processes parse only from this many chunks on: below, starting them costs more than
+# they save (one changed article on a reload is parsed in the calling process).
+PARALLEL_MIN_CHUNKS = 4
+# What extract_articles reads of each file (see pipeline.text.source.read_source).
+SOURCE_COLUMNS = ("file", "text", "sha256", "error", "error_line")
 OTHER_CANDIDATE = "Other"
 OTHER_PARTY = "Other"
 
@@ -167,30 +174,77 @@ class ElectionTables:
 def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables of every readable article of ``files`` (see
     :func:`~pipeline.text.source.read_source`), and the error of each article that could
-    not be read.
+    not be read, both in the order of ``files``.
 
-    Rows are gathered as dicts and typed once per chunk of articles: a DataFrame per
-    article would cost more than parsing it, and dicts for every article at once would
-    hold several times the memory of the typed frames.
+    Articles are parsed in chunks: rows are gathered as dicts and typed once per chunk (a
+    DataFrame per article would cost more than parsing it, and dicts for every article at
+    once would hold several times the memory of the typed frames). Where there are several
+    chunks and ``ELECTIONS_PARSE_WORKERS`` allows, other processes parse chunks too.
     """
-    parts, errors = [], []
+    sources = list(files[list(SOURCE_COLUMNS)].itertuples(index=False, name=None))
+    chunks = [
+        sources[start : start + CHUNK_ARTICLES] for start in range(0, len(sources), CHUNK_ARTICLES)
+    ]
+    workers = settings.parse_workers()
+    if workers > 1 and len(chunks) >= PARALLEL_MIN_CHUNKS:
+        results = _extract_in_processes(chunks, workers)
+    else:
+        results, done = [], 0
+        for chunk in chunks:
+            results.append(_extract_chunk(chunk))
+            done += len(chunk)
+            progress.report("parse", done, len(files))
+    errors = [error for _, chunk_errors in results for error in chunk_errors]
+    return ElectionTables.concat([tables for tables, _ in results]), errors
+
+
+def _extract_chunk(sources: list[tuple]) -> tuple[ElectionTables, list[ArticleError]]:
+    """Tables and errors of a chunk of articles (tuples of :data:`SOURCE_COLUMNS`)."""
+    errors = []
     rows: dict[str, list[dict]] = {name: [] for name in MODELS}
-    for number, row in enumerate(files.itertuples(index=False), start=1):
+    for file, text, sha256, error, error_line in sources:
         try:
-            if pd.notna(row.error):
-                line = None if pd.isna(row.error_line) else int(row.error_line)
-                raise ArticleError(row.file, row.error, line=line)
-            article_rows = _article_rows(parse_article(row.text, row.file, row.sha256))
-        except ArticleError as error:
-            errors.append(error)
+            if pd.notna(error):
+                line = None if pd.isna(error_line) else int(error_line)
+                raise ArticleError(file, error, line=line)
+            article_rows = _article_rows(parse_article(text, file, sha256))
+        except ArticleError as refused:
+            errors.append(refused)
         else:
             for name, table_rows in article_rows.items():
                 rows[name].extend(table_rows)
-        if number % CHUNK_ARTICLES == 0 or number == len(files):
-            parts.append(extract_tables_from_rows(rows))
-            rows = {name: [] for name in MODELS}
-        progress.report("parse", number, len(files))
-    return ElectionTables.concat(parts), errors
+    return extract_tables_from_rows(rows), errors
+
+
+def _extract_in_processes(
+    chunks: list[list[tuple]], workers: int
+) -> list[tuple[ElectionTables, list[ArticleError]]]:
+    """:func:`_extract_chunk` of every chunk, in order, with ``workers - 1`` other processes.
+
+    The other processes take chunks from the front while this one takes them from the
+    back, so no chunk waits for a process to start. They are started by a fork server (a
+    fresh process that imported this module), never forked from this process, which may
+    run threads (Dagster's).
+    """
+    context = multiprocessing.get_context("spawn")
+    total = sum(len(chunk) for chunk in chunks)
+    results: dict[int, tuple[ElectionTables, list[ArticleError]]] = {}
+    done = 0
+    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+        futures = {pool.submit(_extract_chunk, chunk): index for index, chunk in enumerate(chunks)}
+        for future, index in reversed(futures.items()):
+            if not future.cancel():
+                break  # a process took it, and every chunk before it
+            results[index] = _extract_chunk(chunks[index])
+            done += len(chunks[index])
+            progress.report("parse", done, total)
+        taken = [future for future, index in futures.items() if index not in results]
+        for future in as_completed(taken):
+            index = futures[future]
+            results[index] = future.result()
+            done += len(chunks[index])
+            progress.report("parse", done, total)
+    return [results[index] for index in range(len(chunks))]
 
 
 def extract_tables(article: Article) -> ElectionTables:

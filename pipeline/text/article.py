@@ -50,6 +50,12 @@ class ArticleError(ValueError):
             where.append(f"line {line}")
         super().__init__(f"{', '.join(where)}: {message}")
 
+    def __reduce__(self):
+        """Rebuilt from its fields (and any attribute set since), so that an error crosses
+        from a parsing process to the caller whole: the default would call ``__init__``
+        with the formatted message alone."""
+        return type(self), (self.file, self.reason, self.section, self.line), self.__dict__
+
 
 @dataclass(frozen=True)
 class Row:
