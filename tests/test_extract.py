@@ -1,12 +1,16 @@
 """Recognizers on the seed: one test per quirk of article-format.md, figures from the article."""
 
+import re
+
 import pandas as pd
 import pytest
 
 from pipeline.tables.extract import (
     match_candidate,
     parse_count,
+    parse_counts,
     parse_percent,
+    parse_percents,
     party_name,
     split_note,
 )
@@ -287,6 +291,84 @@ def test_unreadable_vote_cell_names_section_line_and_column(seed_text):
     assert str(error.value) == (
         f"{SEED_NAME}, section 'Results > By county', line 89: "
         "column 'George W. Bush Republican #': '6,3x7' is not a whole number"
+    )
+
+
+COUNT_SPELLINGS = [
+    "1,455,713",
+    "0",
+    "-53,154",
+    "007",
+    "−53,154",
+    "–490",
+    "+12",
+    "1 234",
+    "12345678",
+    "999,999,999,999,999,999",
+    "9,223,372,036,854,775,807",
+    "-9,223,372,036,854,775,807",
+    "٣",  # an Arabic-Indic digit: Python reads it, as parse_count always did
+]
+PERCENT_SPELLINGS = ["53.30%", "-16.82%", "−16.82%", "0.00%", "-0.00%", "63.6", "25%", ".5%", "5.%"]
+
+
+def test_counts_read_column_by_column_as_cell_by_cell():
+    values = parse_counts(COUNT_SPELLINGS)
+    assert values.dtype == "int64"
+    assert values.tolist() == [parse_count(text) for text in COUNT_SPELLINGS]
+    assert values.tolist()[:3] == [1455713, 0, -53154]
+    assert parse_counts([]).tolist() == []
+
+
+def test_percentages_read_column_by_column_as_cell_by_cell():
+    values = parse_percents(PERCENT_SPELLINGS)
+    assert values.dtype == "float64"
+    assert values.tolist() == [parse_percent(text) for text in PERCENT_SPELLINGS]
+    assert values.tolist()[:2] == [53.3, -16.82]
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        (["1,234", "2,1x7", "x"], "'2,1x7' is not a whole number"),
+        (["10,000,000,000,000,000,000"], "'10,000,000,000,000,000,000' is too large for a count"),
+        (["12,34"], "'12,34' is not a whole number"),
+    ],
+)
+def test_counts_refused_column_by_column_as_cell_by_cell(texts, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_counts(texts)
+
+
+def test_percentages_refused_column_by_column_as_cell_by_cell():
+    with pytest.raises(ValueError, match=re.escape("'5.1.0%' is not a percentage")):
+        parse_percents(["53.30%", "5.1.0%"])
+
+
+def test_by_county_cells_in_other_spellings_read_as_written(seed_text):
+    text = seed_text.replace(
+        "| Adair | 6,367 | 55.83% | 4,938 | 43.30% | 99 | 0.87% | 1,429 | 12.53% |",
+        "| Adair | 6,367 | 55.83% | 4,938 | 43.30% | 99 | 0.87% | −1,429 | 12.53 % |",
+    )
+    summary = one(tables_from_text(text).county_summaries, county="Adair")
+    assert (summary["margin_votes"], summary["margin_pct"]) == (-1429, 12.53)
+
+
+def test_the_first_faulty_row_is_named_when_a_later_row_is_short(seed_text):
+    bad_cell = seed_text.replace("| Andrew | 5,135 |", "| Andrew | 5,1x5 |")
+    short_row = "| Audrain | 6,294 | 58.92% | 4,318 | 40.42% | 71 | 0.66% | 1,976 | 18.50% |\n"
+    with pytest.raises(ArticleError) as error:
+        tables_from_text(bad_cell.replace("| Audrain |", short_row + "| Audrain |"))
+    assert str(error.value) == (
+        f"{SEED_NAME}, section 'Results > By county', line 90: "
+        "column 'George W. Bush Republican #': '5,1x5' is not a whole number"
+    )
+    late_bad_cell = seed_text.replace("| Audrain | 6,294 |", "| Audrain | 6,2x4 |")
+    with pytest.raises(ArticleError) as error:
+        tables_from_text(late_bad_cell.replace("| Andrew |", short_row + "| Andrew |"))
+    assert str(error.value) == (
+        f"{SEED_NAME}, section 'Results > By county', line 90: row 'Audrain' has 9 filled cells "
+        "where the header needs 10 (a missing cell, or the file is cut off mid-table)"
     )
 
 

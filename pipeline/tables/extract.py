@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from itertools import chain
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import progress, settings
 from pipeline.tables.reference import UNRESOLVED, Resolution, find_state, resolve_counties
-from pipeline.tables.schemas import MODELS, typed_frame
+from pipeline.tables.schemas import MODELS, dtypes, typed_frame
 from pipeline.text.article import (
     Article,
     ArticleError,
@@ -34,6 +38,10 @@ from pipeline.text.article import (
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-"})
 PLAIN_COUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\Z")
 PLAIN_PERCENT = re.compile(r"-?\d+\.\d+%\Z")
+# The same spellings for Arrow's vectorised reading (RE2: \d is an ASCII digit). A count
+# has at most 18 digits there, so that it always fits an int64.
+COMMON_COUNT = r"^-?\d{1,3}(?:,\d{3}){0,5}$"
+COMMON_PERCENT = r"^-?\d+\.\d+%$"
 # The largest count the warehouse stores (DuckDB BIGINT, pandas int64).
 BIGINT_MAX = 2**63 - 1
 COUNT_PATTERN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$")
@@ -107,6 +115,10 @@ STATE_AFFILIATES = {
 # The families margins compare; every other party is in the family ``Other``.
 PARTY_FAMILIES = ("Republican", "Democratic")
 
+# The rows of one table of one article, column by column: column name → values (a list, or
+# a NumPy array for numbers read column by column), every column as long as the others.
+Columns = dict[str, Sequence]
+
 CHUNK_ARTICLES = 250
 # Other processes parse only from this many chunks on: below, starting them costs more than
 # they save (one changed article on a reload is parsed in the calling process).
@@ -162,7 +174,7 @@ class ElectionTables:
     def concat(cls, parts: list[ElectionTables]) -> ElectionTables:
         """Stack the tables of many articles; an empty list gives empty typed frames."""
         if not parts:
-            return extract_tables_from_rows({name: [] for name in cls.names()})
+            return _typed_tables({})
         return cls(
             **{
                 name: pd.concat([getattr(part, name) for part in parts], ignore_index=True)
@@ -201,19 +213,19 @@ def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleE
 def _extract_chunk(sources: list[tuple]) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables and errors of a chunk of articles (tuples of :data:`SOURCE_COLUMNS`)."""
     errors = []
-    rows: dict[str, list[dict]] = {name: [] for name in MODELS}
+    parts: dict[str, list[Columns]] = {name: [] for name in MODELS}
     for file, text, sha256, error, error_line in sources:
         try:
             if pd.notna(error):
                 line = None if pd.isna(error_line) else int(error_line)
                 raise ArticleError(file, error, line=line)
-            article_rows = _article_rows(parse_article(text, file, sha256))
+            article_tables = _article_tables(parse_article(text, file, sha256))
         except ArticleError as refused:
             errors.append(refused)
         else:
-            for name, table_rows in article_rows.items():
-                rows[name].extend(table_rows)
-    return extract_tables_from_rows(rows), errors
+            for name, columns in article_tables.items():
+                parts[name].append(columns)
+    return _typed_tables(parts), errors
 
 
 def _extract_in_processes(
@@ -249,13 +261,42 @@ def _extract_in_processes(
 
 def extract_tables(article: Article) -> ElectionTables:
     """All typed tables of one article. Raises ArticleError on an unreadable table."""
-    return extract_tables_from_rows(_article_rows(article))
+    return _typed_tables({name: [columns] for name, columns in _article_tables(article).items()})
 
 
-def extract_tables_from_rows(rows: dict[str, list[dict]]) -> ElectionTables:
-    """Typed DataFrames from lists of row dicts, with the columns of
-    :mod:`pipeline.tables.schemas`."""
-    return ElectionTables(**{name: typed_frame(name, rows[name]) for name in MODELS})
+def _typed_tables(parts: dict[str, list[Columns]]) -> ElectionTables:
+    """Typed DataFrames, with the columns of :mod:`pipeline.tables.schemas`, from the
+    columns of each table of many articles."""
+    return ElectionTables(
+        **{name: typed_frame(name, _stacked(name, parts.get(name, []))) for name in MODELS}
+    )
+
+
+def _stacked(table: str, parts: list[Columns]) -> Columns:
+    """The columns of many articles' rows of a table, one after the other; a column an
+    article does not give is null in its rows."""
+    sized = [(part, height) for part in parts if (height := _height(part))]
+    stacked = {}
+    for name in dtypes(table):
+        pieces = [part[name] if name in part else [None] * height for part, height in sized]
+        if pieces and all(isinstance(piece, np.ndarray) for piece in pieces):
+            stacked[name] = np.concatenate(pieces)
+        else:
+            stacked[name] = list(
+                chain.from_iterable(
+                    piece.tolist() if isinstance(piece, np.ndarray) else piece for piece in pieces
+                )
+            )
+    return stacked
+
+
+def _height(columns: Columns) -> int:
+    return len(next(iter(columns.values()))) if columns else 0
+
+
+def _columns(rows: list[dict]) -> Columns:
+    """Row dicts (with the same keys) as columns."""
+    return {name: [row[name] for row in rows] for name in rows[0]} if rows else {}
 
 
 # --- Cell values --------------------------------------------------------------------
@@ -274,6 +315,36 @@ def parse_count(text: str) -> int:
     if abs(count) > BIGINT_MAX:
         raise ValueError(f"'{text}' is too large for a count (at most {BIGINT_MAX:,})")
     return count
+
+
+def parse_counts(texts: list[str]) -> np.ndarray:
+    """:func:`parse_count` of every text, as int64: the texts in the common spelling
+    (``1,455,713``, ``-53,154``; at most 18 digits, always within BIGINT) in one vectorised
+    pass, the others through :func:`parse_count`, whose ValueError it raises."""
+    cells = pa.array(texts, pa.string())
+    common = pc.match_substring_regex(cells, COMMON_COUNT)
+    values = np.zeros(len(texts), np.int64)
+    values[common.to_numpy(zero_copy_only=False)] = pc.cast(
+        pc.replace_substring(cells.filter(common), ",", ""), pa.int64()
+    ).to_numpy()
+    for index in np.flatnonzero(~common.to_numpy(zero_copy_only=False)):
+        values[index] = parse_count(texts[index])
+    return values
+
+
+def parse_percents(texts: list[str]) -> np.ndarray:
+    """:func:`parse_percent` of every text, as float64: the texts in the common spelling
+    (``53.30%``, ``-16.82%``) in one vectorised pass, the others through
+    :func:`parse_percent`, whose ValueError it raises."""
+    cells = pa.array(texts, pa.string())
+    common = pc.match_substring_regex(cells, COMMON_PERCENT)
+    values = np.zeros(len(texts), np.float64)
+    values[common.to_numpy(zero_copy_only=False)] = pc.cast(
+        pc.utf8_slice_codeunits(cells.filter(common), 0, -1), pa.float64()
+    ).to_numpy()
+    for index in np.flatnonzero(~common.to_numpy(zero_copy_only=False)):
+        values[index] = parse_percent(texts[index])
+    return values
 
 
 def parse_percent(text: str) -> float:
@@ -436,33 +507,27 @@ def _is_predictions_header(row: Row) -> bool:
 # --- Recognizers --------------------------------------------------------------------
 
 
-def _article_rows(article: Article) -> dict[str, list[dict]]:
+def _article_tables(article: Article) -> dict[str, Columns]:
+    """The columns of every table of one article, the election's key included."""
     state = find_state(article.state)
     if state is None:
         raise article.error(f"'{article.state}' in the title is not a US state or DC", line=1)
-    key = {"file": article.file, "year": article.year, "state_po": state.postal_code}
 
     results, totals = _state_results(article)
     candidates = [row["candidate"] for row in results]
     popular = totals["total_votes"] is not None
-    county_rows, summaries, table_totals, unit_header = _county_results(
-        article, candidates, required=popular
-    )
+    county = _county_table(article, candidates, required=popular)
     flips = _county_flips(article)
-    names = [row["county"] for row in summaries + flips]
-    table_unit = unit_of_table(unit_header)
+    units = county.names if county else []
+    table_unit = unit_of_table(county.header if county else None)
+    names = units + [row["county"] for row in flips]
     resolved = (
         resolve_counties(state.fips, names, article.year)
         if table_unit is None
         else dict.fromkeys(names, UNRESOLVED)
     )
-    for row in county_rows + flips:
+    for row in flips:
         row["county_fips"] = resolved[row["county"]].fips
-    for row in summaries:
-        resolution = resolved[row["county"]]
-        row["county_fips"] = resolution.fips
-        row["current_fips"] = resolution.current_fips
-        row["unit_type"] = table_unit or unit_type(state.postal_code, row["county"], resolution)
     district_results, representatives = _districts(article, candidates)
 
     if totals["turnout_pct"] is None:
@@ -479,23 +544,39 @@ def _article_rows(article: Article) -> dict[str, list[dict]]:
         **totals,
     }
     tables = {
-        "elections": [election],
-        "nominees": _nominees(article, candidates),
-        "state_results": results,
-        "county_results": county_rows,
-        "county_summaries": summaries,
-        "county_table_totals": table_totals,
-        "district_results": district_results,
-        "district_representatives": representatives,
-        "electors": _electors(article, candidates),
-        "predictions": _predictions(article),
-        "county_flips": flips,
-        "fundraising": _fundraising(article, candidates),
-        "sections": [
-            {"line": section.line, "section": section.path} for section in article.sections()
-        ],
+        "elections": _columns([election]),
+        "nominees": _columns(_nominees(article, candidates)),
+        "state_results": _columns(results),
+        "county_results": {},
+        "county_summaries": {},
+        "county_table_totals": {},
+        "district_results": _columns(district_results),
+        "district_representatives": _columns(representatives),
+        "electors": _columns(_electors(article, candidates)),
+        "predictions": _columns(_predictions(article)),
+        "county_flips": _columns(flips),
+        "fundraising": _columns(_fundraising(article, candidates)),
+        "sections": _columns(
+            [{"line": section.line, "section": section.path} for section in article.sections()]
+        ),
     }
-    return {name: [{**key, **row} for row in rows] for name, rows in tables.items()}
+    if county is not None:
+        resolutions = [resolved[name] for name in units]
+        kinds = [
+            table_unit or unit_type(state.postal_code, name, resolution)
+            for name, resolution in zip(units, resolutions, strict=True)
+        ]
+        tables["county_results"] = county.results([unit.fips for unit in resolutions])
+        tables["county_summaries"] = county.summaries(resolutions, kinds)
+        tables["county_table_totals"] = county.table_totals()
+    for columns in tables.values():
+        height = _height(columns)
+        columns.update(
+            file=[article.file] * height,
+            year=[article.year] * height,
+            state_po=[state.postal_code] * height,
+        )
+    return tables
 
 
 def unit_of_table(header: str | None) -> str | None:
@@ -838,101 +919,152 @@ def _county_columns(
     return columns, first_data
 
 
-def _county_results(
-    article: Article, candidates: list[str], required: bool
-) -> tuple[list[dict], list[dict], list[dict], str | None]:
+@dataclass(frozen=True)
+class _CountyTable:
+    """The by-county table, read column by column: the reporting units (every row but the
+    Totals row) and the count and percentage of each column group in each row."""
+
+    columns: list[_CountyColumn]
+    header: str  # the first header cell: what the units are
+    lines: list[int]  # of the units, then of the Totals row
+    names: list[str]  # of the units
+    counts: np.ndarray  # int64, one row per column group, one column per line
+    percents: np.ndarray  # float64, the same shape, NaN where a group has no percentage
+
+    def _at(self, kind: str) -> list[int]:
+        return [at for at, column in enumerate(self.columns) if column.kind == kind]
+
+    def results(self, fips: list[str | None]) -> Columns:
+        """county_results: one row per unit and candidate column (county_fips: of each unit)."""
+        candidate_at = self._at("candidate")
+        width, units = len(candidate_at), len(self.names)
+        return {
+            "line": np.repeat(self.lines[:units], width),
+            "county": [name for name in self.names for _ in range(width)],
+            "county_fips": [code for code in fips for _ in range(width)],
+            "column_order": np.tile(np.arange(1, width + 1), units),
+            "candidate": [self.columns[at].candidate for at in candidate_at] * units,
+            "party": [self.columns[at].party for at in candidate_at] * units,
+            "votes": self.counts[candidate_at, :units].T.ravel(),
+            "pct": self.percents[candidate_at, :units].T.ravel(),
+        }
+
+    def summaries(self, resolutions: list[Resolution], kinds: list[str]) -> Columns:
+        """county_summaries: the margin and total of each unit, its codes and its kind."""
+        units = len(self.names)
+        margin = self._at("margin")
+        return {
+            "line": np.array(self.lines[:units]),
+            "county": self.names,
+            "county_fips": [resolution.fips for resolution in resolutions],
+            "margin_votes": self.counts[margin[0], :units] if margin else [None] * units,
+            "margin_pct": self.percents[margin[0], :units] if margin else [None] * units,
+            "total_votes": self.counts[self._at("total")[0], :units],
+            "unit_type": kinds,
+            "current_fips": [resolution.current_fips for resolution in resolutions],
+        }
+
+    def table_totals(self) -> Columns:
+        """county_table_totals: the Totals row, one row per column group."""
+        return {
+            "line": [self.lines[-1]] * len(self.columns),
+            "column": [column.candidate or column.kind.capitalize() for column in self.columns],
+            "votes": self.counts[:, -1],
+            "pct": self.percents[:, -1],
+        }
+
+
+def _county_table(article: Article, candidates: list[str], required: bool) -> _CountyTable | None:
     """The by-county table (by county-equivalent, ward, state house district or town):
-    candidate columns, margin and total of each unit, the Totals row, and the table's first
-    header cell (what its units are). Required of every article with popular votes."""
+    candidate columns, margin and total of each unit, and the Totals row. Required of every
+    article with popular votes.
+
+    The rows are checked one by one, their numbers read column by column; a row that breaks
+    the table's shape refuses the article once the numbers of the rows above it are read,
+    so that the error names the first faulty row, as reading row by row would."""
     found = find_table(article, COUNTY_HEADING, _is_county_header)
     if found is None:
         if not required:
-            return [], [], [], None
+            return None
         raise article.error("no by-county table (a table whose header has 'County' and 'Margin')")
     section, table, header_index = found
     columns, first_data = _county_columns(article, section, table, header_index, candidates)
     width = 1 + sum(1 if c.percent_index is None else 2 for c in columns)
-    kinds = [column.kind for column in columns]
-    candidate_at = [at for at, kind in enumerate(kinds) if kind == "candidate"]
-    margin_at = kinds.index("margin") if "margin" in kinds else None
-    total_at = kinds.index("total")
-    county_rows: list[dict] = []
-    summaries: list[dict] = []
-    table_totals: list[dict] = []
+    units: list[Row] = []
+    totals: Row | None = None
+    refusal: ArticleError | None = None
     for row in table.rows[first_data:]:
-        if not row.filled:
+        if not any(row.cells):
             continue
-        cells = _Cells(article, section, row)
         name = row.cells[0]
-        if table_totals:
-            raise cells.error(f"row '{name}' follows the by-county table's Totals row")
+        if totals is not None:
+            refusal = article.error(
+                f"row '{name}' follows the by-county table's Totals row", section, row.line
+            )
+            break
         # The county name and every count and percentage cell must be filled.
         if len(row.cells) < width or not all(row.cells[:width]):
-            raise cells.error(
+            refusal = article.error(
                 f"row '{name}' has {len(row.filled)} filled cells where the header needs {width} "
-                "(a missing cell, or the file is cut off mid-table)"
+                "(a missing cell, or the file is cut off mid-table)",
+                section,
+                row.line,
             )
-        try:
-            values = [
-                (
-                    parse_count(row.cells[column.count_index]),
-                    None
-                    if column.percent_index is None
-                    else parse_percent(row.cells[column.percent_index]),
-                )
-                for column in columns
-            ]
-        except ValueError:  # read the row again, cell by cell, to name the faulty one
-            for column in columns:
-                cells.count(row.cells[column.count_index], f"{column.label} #")
-                if column.percent_index is not None:
-                    cells.percent(row.cells[column.percent_index], f"{column.label} %")
-            raise
+            break
         if TOTAL_LABEL.match(name):
-            table_totals.extend(
-                {
-                    "line": row.line,
-                    "column": column.candidate or column.kind.capitalize(),
-                    "votes": count,
-                    "pct": percent,
-                }
-                for column, (count, percent) in zip(columns, values, strict=True)
-            )
-            continue
-        if not name:
-            raise cells.error("by-county row without a county name")
-        margin = values[margin_at] if margin_at is not None else (None, None)
-        summaries.append(
-            {
-                "line": row.line,
-                "county": name,
-                "margin_votes": margin[0],
-                "margin_pct": margin[1],
-                "total_votes": values[total_at][0],
-            }
-        )
-        county_rows.extend(
-            {
-                "line": row.line,
-                "county": name,
-                "column_order": order,
-                "candidate": columns[at].candidate,
-                "party": columns[at].party,
-                "votes": values[at][0],
-                "pct": values[at][1],
-            }
-            for order, at in enumerate(candidate_at, start=1)
-        )
-    if not table_totals:
+            totals = row
+        else:
+            units.append(row)
+    read = units if totals is None else [*units, totals]
+    counts, percents = _county_values(article, section, read, columns)
+    if refusal is not None:
+        raise refusal
+    if totals is None:
         last = table.rows[-1].line
         raise article.error(
             "the by-county table ends without its 'Totals' row (is the file cut off?)",
             section,
             last,
         )
-    if not summaries:
+    if not units:
         raise article.error("the by-county table has no county rows", section, table.line)
-    return county_rows, summaries, table_totals, table.rows[header_index].cells[0]
+    return _CountyTable(
+        columns,
+        table.rows[header_index].cells[0],
+        [row.line for row in read],
+        [row.cells[0] for row in units],
+        counts,
+        percents,
+    )
+
+
+def _county_values(
+    article: Article, section: Section, rows: list[Row], columns: list[_CountyColumn]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The counts and percentages of every column group in every row (see
+    :class:`_CountyTable`), read column by column. A cell that does not read raises the
+    error of the first faulty cell, row by row."""
+    if not rows:
+        return np.empty((len(columns), 0), np.int64), np.empty((len(columns), 0))
+    cells_at = list(zip(*(row.cells for row in rows), strict=False))
+    with_percent = [at for at, column in enumerate(columns) if column.percent_index is not None]
+    try:
+        counts = parse_counts(
+            [text for column in columns for text in cells_at[column.count_index]]
+        ).reshape(len(columns), len(rows))
+        percents = np.full((len(columns), len(rows)), np.nan)
+        percents[with_percent] = parse_percents(
+            [text for at in with_percent for text in cells_at[columns[at].percent_index]]
+        ).reshape(len(with_percent), len(rows))
+    except ValueError:  # read the rows again, cell by cell, to name the faulty one
+        for row in rows:
+            cells = _Cells(article, section, row)
+            for column in columns:
+                cells.count(row.cells[column.count_index], f"{column.label} #")
+                if column.percent_index is not None:
+                    cells.percent(row.cells[column.percent_index], f"{column.label} %")
+        raise
+    return counts, percents
 
 
 def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], list[dict]]:

@@ -290,9 +290,33 @@ def _resolve_together(state_fips: str, names: tuple[str, ...], year: int) -> tup
                 wants_city = True
             elif key + "city" in keys:
                 wants_city = False
-        unit = _pick(_lookup(state_fips, name_key(base)) or (), wants_city, year)
-        resolved.append(_resolution(unit, year))
+        key = name_key(base)
+        if _timeless(state_fips, key):
+            resolved.append(_resolve_timeless(state_fips, key, wants_city))
+        else:
+            unit = _pick(_lookup(state_fips, key) or (), wants_city, year)
+            resolved.append(_resolution(unit, year))
     return tuple(resolved)
+
+
+@cache
+def _timeless(state_fips: str, key: str) -> bool:
+    """Whether the units of a name resolve alike in every year: none of them, nor the unit
+    of its code, has years (since, until) that the choice or the code depends on."""
+    units = _lookup(state_fips, key) or ()
+    return all(
+        unit.since is None
+        and unit.until is None
+        and (unit.fips is None or _units_by_code()[unit.fips].since is None)
+        for unit in units
+    )
+
+
+@cache
+def _resolve_timeless(state_fips: str, key: str, wants_city: bool | None) -> Resolution:
+    """The resolution of a :func:`_timeless` name, the same for every year: resolved once for
+    all the articles that name it (any year gives it; 2000 is one)."""
+    return _resolution(_pick(_lookup(state_fips, key) or (), wants_city, 2000), 2000)
 
 
 def _resolution(unit: CountyUnit | None, year: int) -> Resolution:
