@@ -100,24 +100,18 @@ Block = Table | ListItem | Paragraph
 
 @dataclass
 class Section:
-    """A heading and what stands under it; ``children`` are the deeper headings."""
+    """A heading and what stands under it; ``children`` are the deeper headings.
+
+    ``path`` names the section and the headings above it (``Results > By county``): how
+    error messages name it. A section knows no parent: without cycles, an article's model
+    is freed as soon as it is no longer used, without the cyclic garbage collector."""
 
     name: str
     level: int
     line: int
-    parent: Section | None = field(default=None, repr=False)
+    path: str = "(lead)"
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
-
-    @property
-    def path(self) -> str:
-        """``Results > By county``: how error messages name the section."""
-        names = []
-        section: Section | None = self
-        while section is not None and section.level > 1:
-            names.append(section.name)
-            section = section.parent
-        return " > ".join(reversed(names)) or "(lead)"
 
     def walk(self) -> list[Section]:
         """This section and every section below it, in file order."""
@@ -212,6 +206,7 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
     root = Section(name=title, level=1, line=1)
     infobox: dict[str, InfoboxValue] = {}
     section = root
+    headings = [root]  # the section being read and the sections above it
     index = 1
     while index < len(lines):
         number = index + 1
@@ -226,12 +221,12 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
             index = _read_infobox(lines, index + 1, infobox)
         elif heading := HEADING_PATTERN.match(line):
             level = len(heading["marks"])
-            parent = section
-            while parent.level >= level:
-                assert parent.parent is not None  # the root has level 1
-                parent = parent.parent
-            section = Section(name=heading["name"], level=level, line=number, parent=parent)
-            parent.children.append(section)
+            while headings[-1].level >= level:  # never the root: its level is 1
+                headings.pop()
+            path = " > ".join([above.name for above in headings[1:]] + [heading["name"]])
+            section = Section(heading["name"], level, number, path or "(lead)")
+            headings[-1].children.append(section)
+            headings.append(section)
             index += 1
         elif line.startswith("- "):
             section.blocks.append(ListItem(number, line[2:].strip(), None))
