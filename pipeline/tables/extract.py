@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from itertools import chain, compress
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -132,6 +133,18 @@ PARTY_FAMILIES = ("Republican", "Democratic")
 # a NumPy array for numbers read column by column), every column as long as the others.
 Columns = dict[str, Sequence]
 
+
+class ElectionKey(NamedTuple):
+    """What every row of an article's tables starts with: its file and its election."""
+
+    file: str
+    year: int
+    state_po: str
+
+
+# An article's election key and the columns of each of its tables (without the key).
+ArticleTables = tuple[ElectionKey, dict[str, Columns]]
+
 CHUNK_ARTICLES = 250
 # Other processes parse only from this many chunks on: below, starting them costs more than
 # they save (one changed article on a reload is parsed in the calling process).
@@ -187,7 +200,7 @@ class ElectionTables:
     def concat(cls, parts: list[ElectionTables]) -> ElectionTables:
         """Stack the tables of many articles; an empty list gives empty typed frames."""
         if not parts:
-            return _typed_tables({})
+            return _typed_tables([])
         return cls(
             **{
                 name: pd.concat([getattr(part, name) for part in parts], ignore_index=True)
@@ -241,19 +254,16 @@ def _extract_chunk(sources: list[tuple]) -> tuple[ElectionTables, list[ArticleEr
 
 def _chunk_tables(sources: list[tuple]) -> tuple[ElectionTables, list[ArticleError]]:
     errors = []
-    parts: dict[str, list[Columns]] = {name: [] for name in MODELS}
+    articles = []
     for file, text, sha256, error, error_line in sources:
         try:
             if pd.notna(error):
                 line = None if pd.isna(error_line) else int(error_line)
                 raise ArticleError(file, error, line=line)
-            article_tables = _article_tables(parse_article(text, file, sha256))
+            articles.append(_article_tables(parse_article(text, file, sha256)))
         except ArticleError as refused:
             errors.append(refused)
-        else:
-            for name, columns in article_tables.items():
-                parts[name].append(columns)
-    return _typed_tables(parts), errors
+    return _typed_tables(articles), errors
 
 
 def _extract_in_processes(
@@ -262,9 +272,8 @@ def _extract_in_processes(
     """:func:`_extract_chunk` of every chunk, in order, with ``workers - 1`` other processes.
 
     The other processes take chunks from the front while this one takes them from the
-    back, so no chunk waits for a process to start. They are started by a fork server (a
-    fresh process that imported this module), never forked from this process, which may
-    run threads (Dagster's).
+    back, so no chunk waits for a process to start. They are spawned (fresh interpreters),
+    never forked from this process, which may run threads (Dagster's).
     """
     context = multiprocessing.get_context("spawn")
     total = sum(len(chunk) for chunk in chunks)
@@ -289,24 +298,38 @@ def _extract_in_processes(
 
 def extract_tables(article: Article) -> ElectionTables:
     """All typed tables of one article. Raises ArticleError on an unreadable table."""
-    return _typed_tables({name: [columns] for name, columns in _article_tables(article).items()})
+    return _typed_tables([_article_tables(article)])
 
 
-def _typed_tables(parts: dict[str, list[Columns]]) -> ElectionTables:
-    """Typed DataFrames, with the columns of :mod:`pipeline.tables.schemas`, from the
-    columns of each table of many articles."""
-    return ElectionTables(
-        **{name: typed_frame(name, _stacked(name, parts.get(name, []))) for name in MODELS}
-    )
+def _typed_tables(articles: list[ArticleTables]) -> ElectionTables:
+    """Typed DataFrames, with the columns of :mod:`pipeline.tables.schemas`, of the tables
+    of many articles."""
+    return ElectionTables(**{name: typed_frame(name, _stacked(name, articles)) for name in MODELS})
 
 
-def _stacked(table: str, parts: list[Columns]) -> Columns:
-    """The columns of many articles' rows of a table, one after the other; a column an
-    article does not give is null in its rows."""
-    sized = [(part, height) for part in parts if (height := _height(part))]
-    stacked = {}
+def _stacked(table: str, articles: list[ArticleTables]) -> Columns:
+    """The columns of a table of many articles, their rows one article after the other,
+    with the election key of each; a column an article does not give is null in its rows.
+
+    The key columns repeat one value per article: they are made by Arrow, without a Python
+    object per row."""
+    parts = [
+        (key, columns, height)
+        for key, tables in articles
+        if (height := _height(columns := tables[table]))
+    ]
+    article = pa.array(np.repeat(np.arange(len(parts)), [height for _, _, height in parts]))
+    stacked: Columns = {
+        "file": pc.take(pa.array([key.file for key, _, _ in parts], pa.large_string()), article),
+        "year": pc.take(pa.array([key.year for key, _, _ in parts], pa.int64()), article),
+        "state_po": pc.take(
+            pa.array([key.state_po for key, _, _ in parts], pa.large_string()), article
+        ),
+    }
     for name in dtypes(table):
-        pieces = [part[name] if name in part else [None] * height for part, height in sized]
+        if name in stacked:
+            continue
+        pieces = [columns.get(name, [None] * height) for _, columns, height in parts]
         if pieces and all(isinstance(piece, np.ndarray) for piece in pieces):
             stacked[name] = np.concatenate(pieces)
         else:
@@ -540,8 +563,8 @@ def _is_predictions_header(row: Row) -> bool:
 # --- Recognizers --------------------------------------------------------------------
 
 
-def _article_tables(article: Article) -> dict[str, Columns]:
-    """The columns of every table of one article, the election's key included."""
+def _article_tables(article: Article) -> ArticleTables:
+    """The election's key and the columns of every table of one article."""
     state = find_state(article.state)
     if state is None:
         raise article.error(f"'{article.state}' in the title is not a US state or DC", line=1)
@@ -602,14 +625,7 @@ def _article_tables(article: Article) -> dict[str, Columns]:
         tables["county_results"] = county.results([unit.fips for unit in resolutions])
         tables["county_summaries"] = county.summaries(resolutions, kinds)
         tables["county_table_totals"] = county.table_totals()
-    for columns in tables.values():
-        height = _height(columns)
-        columns.update(
-            file=[article.file] * height,
-            year=[article.year] * height,
-            state_po=[state.postal_code] * height,
-        )
-    return tables
+    return ElectionKey(article.file, article.year, state.postal_code), tables
 
 
 def unit_of_table(header: str | None) -> str | None:

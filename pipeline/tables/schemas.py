@@ -11,6 +11,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
 from pandera import extensions
 from pandera.typing import Series
 
@@ -382,7 +383,8 @@ def _dtypes(table: str) -> tuple[tuple[str, object], ...]:
 
 def typed_frame(table: str, rows: list[dict] | Mapping[str, Sequence]) -> pd.DataFrame:
     """A DataFrame of a table, with the model's columns and dtypes, from row dicts or from
-    columns (column name → values, all of one length). A column or key left out is null.
+    columns (column name → values: a list, a NumPy or an Arrow array, all of one length).
+    A column or key left out is null.
 
     Each column is made with its dtype at once: letting pandas guess a column's type before
     converting it costs more than parsing the articles' cells."""
@@ -399,9 +401,17 @@ def typed_frame(table: str, rows: list[dict] | Mapping[str, Sequence]) -> pd.Dat
 
 
 def typed_column(values: Sequence, dtype: object) -> np.ndarray | pd.api.extensions.ExtensionArray:
-    """``values`` as an array of ``dtype`` (NumPy's, or a pandas extension type)."""
+    """``values`` (a list, a NumPy or an Arrow array) as an array of ``dtype`` (NumPy's, or a
+    pandas extension type).
+
+    Text (str or None) goes through Arrow, which pandas' string arrays hold: three times
+    quicker than pandas' own conversion, which also accepts and converts other types."""
     if isinstance(dtype, np.dtype):
         return np.asarray(values, dtype=dtype)
+    if isinstance(values, pyarrow.Array):
+        return pd.array(values, dtype=dtype)
+    if isinstance(dtype, pd.StringDtype):
+        return pd.array(pyarrow.array(values, pyarrow.large_string()), dtype=dtype)
     return pd.array(values, dtype=dtype)
 
 
