@@ -372,6 +372,24 @@ def test_the_first_faulty_row_is_named_when_a_later_row_is_short(seed_text):
     )
 
 
+def test_the_first_faulty_district_row_is_named(seed_text):
+    bad_percent = seed_text.replace("| | 60% | 40% | Todd Akin |", "| | 6x0% | 40% | Todd Akin |")
+    bad_district = "| District nine | 59% | 41% | Kenny Hulshof |"
+    with pytest.raises(ArticleError) as error:
+        tables_from_text(bad_percent.replace("| | 59% | 41% | Kenny Hulshof |", bad_district))
+    assert str(error.value) == (
+        f"{SEED_NAME}, section 'Results > By congressional district', line 222: "
+        "column 'Bush': '6x0%' is not a percentage"
+    )
+    late_bad_percent = seed_text.replace("| | 59% | 41% |", "| | 5x9% | 41% |")
+    with pytest.raises(ArticleError) as error:
+        tables_from_text(late_bad_percent.replace("| | 60% | 40% | Todd Akin |", bad_district))
+    assert str(error.value) == (
+        f"{SEED_NAME}, section 'Results > By congressional district', line 222: "
+        "district cell 'District nine' is neither a number nor 'At-large'"
+    )
+
+
 def test_article_without_by_county_table(seed_text):
     start = seed_text.index("===By county===")
     end = seed_text.index("====Counties that flipped")

@@ -42,7 +42,8 @@ PLAIN_COUNT = re.compile(r"-?\d{1,3}(?:,\d{3})*\Z")
 PLAIN_PERCENT = re.compile(r"-?\d+\.\d+%\Z")
 # The common spellings of counts and percentages, read column by column: a cell's shape is
 # its text with every ASCII digit written 9. A count has at most 18 digits there, so that it
-# always fits an int64; a percentage at most 3 digits before the point and 4 after.
+# always fits an int64; a percentage at most 3 digits before the point and 4 after (or no
+# point: district tables often write '25%').
 DIGIT_SHAPE = str.maketrans("0123456789", "9" * 10)
 COUNT_SHAPES = frozenset(
     sign + head + ",999" * groups
@@ -51,10 +52,10 @@ COUNT_SHAPES = frozenset(
     for groups in range(6)
 )
 PERCENT_SHAPES = frozenset(
-    f"{sign}{'9' * whole}.{'9' * decimals}%"
+    f"{sign}{'9' * whole}{decimals}%"
     for sign in ("", "-")
     for whole in (1, 2, 3)
-    for decimals in (1, 2, 3, 4)
+    for decimals in ("", ".9", ".99", ".999", ".9999")
 )
 # The largest count the warehouse stores (DuckDB BIGINT, pandas int64).
 BIGINT_MAX = 2**63 - 1
@@ -99,6 +100,8 @@ TOTAL_LABEL = re.compile(r"^totals?(?: votes?(?: cast)?)?$", re.I)
 TURNOUT_LABEL = re.compile(r"^(?:voter )?turnout\b(?:\s*\((?P<basis>[^)]*)\))?", re.I)
 OTHER_COLUMN = re.compile(r"\b(?:various|others?|write[- ]?ins?|all others)\b", re.I)
 AT_LARGE = re.compile(r"^at[- ]large$", re.I)
+DIGIT = re.compile(r"\d")
+NUMBER = re.compile(r"\d+")
 ELECTORAL_VOTE_COLUMN = re.compile(r"^electoral votes?$", re.I)
 LEGISLATIVE_COLUMNS = ("legislative vote", "legislative votes")
 # Every column a statewide results table may have ('' for a merged, empty header cell).
@@ -1148,19 +1151,21 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
             candidate_columns[index] = candidate
     results: list[dict] = []
     representatives: list[dict] = []
+    percents: list[_PercentCell] = []
+    refusal: ArticleError | None = None
     district = 0
     label = ""
     for row in table.rows[header_index + 1 :]:
-        cells = _Cells(article, section, row)
-        if not row.filled:
+        if not any(row.cells):
             continue
+        cells = _Cells(article, section, row)
         first, rest = row.cells[0], row.cells[1:]
         if (
             first
             and not any(rest)
             and district
             and not AT_LARGE.match(first)
-            and not re.search(r"\d", first)
+            and not DIGIT.search(first)
         ):
             ordinal = sum(r["district"] == district for r in representatives) + 1
             representatives.append(
@@ -1172,37 +1177,67 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
                 }
             )
             continue
-        if not first:
-            district += 1
-            label = str(district)
-        elif AT_LARGE.match(first):
-            district, label = 1, "At-large"
-        else:
-            number = re.search(r"\d+", first)
-            if number is None:
-                raise cells.error(f"district cell '{first}' is neither a number nor 'At-large'")
-            district = cells.count(number[0], "District")
-            label = str(district)
-        elector = _district_elector(cells, row, electoral_index, candidates)
+        try:
+            if not first:
+                district += 1
+                label = str(district)
+            elif AT_LARGE.match(first):
+                district, label = 1, "At-large"
+            else:
+                number = NUMBER.search(first)
+                if number is None:
+                    raise cells.error(f"district cell '{first}' is neither a number nor 'At-large'")
+                district = cells.count(number[0], "District")
+                label = str(district)
+            elector = _district_elector(cells, row, electoral_index, candidates)
+        except ArticleError as error:  # raised once the percentages above are read
+            refusal = error
+            break
         for index, candidate in candidate_columns.items():
             text = row.cells[index] if index < len(row.cells) else ""
-            results.append(
-                {
-                    "line": row.line,
-                    "district": district,
-                    "district_label": label,
-                    "candidate": candidate,
-                    "pct": cells.optional_percent(text, header[index]),
-                    "electoral_votes": None if elector is None else int(candidate == elector),
-                }
-            )
+            result = {
+                "line": row.line,
+                "district": district,
+                "district_label": label,
+                "candidate": candidate,
+                "pct": None,
+                "electoral_votes": None if elector is None else int(candidate == elector),
+            }
+            results.append(result)
+            if text:
+                percents.append(_PercentCell(result, row, header[index], text))
         if representative_index is not None and representative_index < len(row.cells):
             name = row.cells[representative_index]
             if name:
                 representatives.append(
                     {"line": row.line, "district": district, "ordinal": 1, "representative": name}
                 )
+    _read_percents(article, section, percents)
+    if refusal is not None:
+        raise refusal
     return results, representatives
+
+
+class _PercentCell(NamedTuple):
+    """A percentage cell of a table, read with the others of its table into its row dict."""
+
+    result: dict
+    row: Row
+    column: str
+    text: str
+
+
+def _read_percents(article: Article, section: Section, cells: list[_PercentCell]) -> None:
+    """Set each cell's percentage into its row dict, reading them column by column; a cell
+    that does not read raises the error naming it (the first faulty one, row by row)."""
+    try:
+        values = parse_percents([cell.text for cell in cells])
+    except ValueError:  # read them again, one by one, to name the faulty one
+        for cell in cells:
+            _Cells(article, section, cell.row).percent(cell.text, cell.column)
+        raise
+    for cell, value in zip(cells, values.tolist(), strict=True):
+        cell.result["pct"] = value
 
 
 def _district_elector(

@@ -268,8 +268,8 @@ def resolve_counties(state_fips: str, names: Iterable[str], year: int) -> dict[s
     a bare ``Richmond`` is the city. Among units of one name, those that existed in
     ``year`` come first (Nansemond: the county until 1972, the city until 1974).
     """
-    names = tuple(names)
-    return dict(zip(names, _resolve_together(state_fips, names, year), strict=True))
+    unique = tuple(dict.fromkeys(names))
+    return dict(zip(unique, _resolve_together(state_fips, unique, year), strict=True))
 
 
 @lru_cache(maxsize=4096)  # a state's articles of one year share their names
@@ -278,19 +278,16 @@ def _resolve_together(state_fips: str, names: tuple[str, ...], year: int) -> tup
     resolved = []
     for name in names:
         wants_city: bool | None = None
-        base = name
-        if _lookup(state_fips, name_key(name)) is None:
+        key = name_key(name)
+        if _lookup(state_fips, key) is None:
             if CITY_SUFFIX.search(name):
-                base, wants_city = CITY_SUFFIX.sub("", name), True
+                key, wants_city = name_key(CITY_SUFFIX.sub("", name)), True
             elif UNIT_SUFFIX.search(name):
-                base, wants_city = UNIT_SUFFIX.sub("", name), False
-        else:
-            key = name_key(name)
-            if key + "county" in keys or key + "parish" in keys:
-                wants_city = True
-            elif key + "city" in keys:
-                wants_city = False
-        key = name_key(base)
+                key, wants_city = name_key(UNIT_SUFFIX.sub("", name)), False
+        elif key + "county" in keys or key + "parish" in keys:
+            wants_city = True
+        elif key + "city" in keys:
+            wants_city = False
         if _timeless(state_fips, key):
             resolved.append(_resolve_timeless(state_fips, key, wants_city))
         else:
