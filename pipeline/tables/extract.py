@@ -137,6 +137,28 @@ PARTY_FAMILIES = ("Republican", "Democratic")
 Columns = dict[str, Sequence]
 
 
+class Indexed(NamedTuple):
+    """A text column given as its distinct values and, for each row, the index of its value:
+    how a table repeats few values over many rows (a county's name over its candidate
+    columns, the candidates over the counties), without a Python object per row."""
+
+    values: list[str | None]
+    index: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    @staticmethod
+    def stacked(pieces: list[Indexed]) -> pa.Array:
+        """The rows of many indexed columns, one after the other, as Arrow text."""
+        starts = np.cumsum([0] + [len(piece.values) for piece in pieces[:-1]])
+        index = np.concatenate(
+            [piece.index + start for piece, start in zip(pieces, starts, strict=True)]
+        )
+        values = pa.array(list(chain.from_iterable(piece.values for piece in pieces)))
+        return pc.take(values.cast(pa.large_string()), pa.array(index))
+
+
 class ElectionKey(NamedTuple):
     """What every row of an article's tables starts with: its file and its election."""
 
@@ -333,7 +355,9 @@ def _stacked(table: str, articles: list[ArticleTables]) -> Columns:
         if name in stacked:
             continue
         pieces = [columns.get(name, [None] * height) for _, columns, height in parts]
-        if pieces and all(isinstance(piece, np.ndarray) for piece in pieces):
+        if pieces and all(isinstance(piece, Indexed) for piece in pieces):
+            stacked[name] = Indexed.stacked(pieces)
+        elif pieces and all(isinstance(piece, np.ndarray) for piece in pieces):
             stacked[name] = np.concatenate(pieces)
         else:
             stacked[name] = list(
@@ -990,13 +1014,15 @@ class _CountyTable:
         """county_results: one row per unit and candidate column (county_fips: of each unit)."""
         candidate_at = self._at("candidate")
         width, units = len(candidate_at), len(self.names)
+        unit = np.repeat(np.arange(units), width)  # of each row
+        column = np.tile(np.arange(width), units)
         return {
             "line": np.repeat(self.lines[:units], width),
-            "county": [name for name in self.names for _ in range(width)],
-            "county_fips": [code for code in fips for _ in range(width)],
-            "column_order": np.tile(np.arange(1, width + 1), units),
-            "candidate": [self.columns[at].candidate for at in candidate_at] * units,
-            "party": [self.columns[at].party for at in candidate_at] * units,
+            "county": Indexed(self.names, unit),
+            "county_fips": Indexed(fips, unit),
+            "column_order": column + 1,
+            "candidate": Indexed([self.columns[at].candidate for at in candidate_at], column),
+            "party": Indexed([self.columns[at].party for at in candidate_at], column),
             "votes": self.counts[candidate_at, :units].T.ravel(),
             "pct": self.percents[candidate_at, :units].T.ravel(),
         }
