@@ -64,8 +64,8 @@ class ArticleError(ValueError):
 class Row(NamedTuple):
     """One line of a pipe table: its cells, stripped of padding and footnote markers.
 
-    A named tuple rather than a dataclass: a corpus has hundreds of thousands of rows, and a
-    tuple is made several times faster."""
+    The elements of the model are named tuples rather than dataclasses: a corpus has
+    hundreds of thousands of them, and a tuple is made several times faster."""
 
     line: int
     cells: tuple[str, ...]
@@ -76,21 +76,18 @@ class Row(NamedTuple):
         return tuple(cell for cell in self.cells if cell)
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     line: int
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
-class ListItem:
+class ListItem(NamedTuple):
     line: int
     text: str
     number: int | None  # None for a bullet item
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     line: int
     text: str
 
@@ -130,8 +127,7 @@ class Section:
         return [block for block in self.blocks if isinstance(block, Paragraph)]
 
 
-@dataclass(frozen=True)
-class InfoboxValue:
+class InfoboxValue(NamedTuple):
     line: int
     text: str
 
@@ -219,7 +215,7 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
             index += 1
         elif line == "Infobox" and section is root and not infobox:
             index = _read_infobox(lines, index + 1, infobox)
-        elif heading := HEADING_PATTERN.match(line):
+        elif line.startswith("==") and (heading := HEADING_PATTERN.match(line)):
             level = len(heading["marks"])
             while headings[-1].level >= level:  # never the root: its level is 1
                 headings.pop()
@@ -231,7 +227,7 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
         elif line.startswith("- "):
             section.blocks.append(ListItem(number, line[2:].strip(), None))
             index += 1
-        elif numbered := NUMBERED_ITEM_PATTERN.match(line):
+        elif line[0].isdigit() and (numbered := NUMBERED_ITEM_PATTERN.match(line)):
             if len(numbered["number"]) > MAX_ITEM_DIGITS:
                 raise ArticleError(
                     file,
