@@ -399,12 +399,10 @@ def parse_counts(texts: list[str]) -> np.ndarray:
     """:func:`parse_count` of every text, as int64: the texts in a common spelling
     (:data:`COUNT_SHAPES`) in one vectorised pass, the others through :func:`parse_count`,
     whose ValueError it raises."""
-    common = _common(texts, COUNT_SHAPES)
+    common, where = _common(texts, COUNT_SHAPES)
     values = np.empty(len(texts), np.int64)
-    values[common] = np.fromstring(
-        "\n".join(compress(texts, common)).replace(",", ""), dtype=np.int64, sep="\n"
-    )
-    for index in np.flatnonzero(~common):
+    values[where] = np.fromstring("\n".join(common).replace(",", ""), dtype=np.int64, sep="\n")
+    for index in np.flatnonzero(~where):
         values[index] = parse_count(texts[index])
     return values
 
@@ -413,21 +411,22 @@ def parse_percents(texts: list[str]) -> np.ndarray:
     """:func:`parse_percent` of every text, as float64: the texts in a common spelling
     (:data:`PERCENT_SHAPES`) in one vectorised pass, the others through
     :func:`parse_percent`, whose ValueError it raises."""
-    common = _common(texts, PERCENT_SHAPES)
+    common, where = _common(texts, PERCENT_SHAPES)
     values = np.empty(len(texts), np.float64)
-    numbers = pc.utf8_slice_codeunits(pa.array(compress(texts, common), pa.string()), 0, -1)
-    values[common] = pc.cast(numbers, pa.float64()).to_numpy()  # the closest double, as float()
-    for index in np.flatnonzero(~common):
+    numbers = pc.utf8_slice_codeunits(pa.array(common, pa.string()), 0, -1)  # without the %
+    values[where] = pc.cast(numbers, pa.float64()).to_numpy()  # the closest double, as float()
+    for index in np.flatnonzero(~where):
         values[index] = parse_percent(texts[index])
     return values
 
 
-def _common(texts: list[str], shapes: frozenset[str]) -> np.ndarray:
-    """Which texts have one of the ``shapes`` (each digit written 9)."""
+def _common(texts: list[str], shapes: frozenset[str]) -> tuple[list[str], np.ndarray]:
+    """The texts that have one of the ``shapes`` (each digit written 9), and which they are."""
     written = "\n".join(texts).translate(DIGIT_SHAPE).split("\n") if texts else []
     if shapes.issuperset(written):  # the usual case, quicker to tell
-        return np.ones(len(texts), bool)
-    return np.fromiter((shape in shapes for shape in written), bool, len(texts))
+        return texts, np.ones(len(texts), bool)
+    where = np.fromiter((shape in shapes for shape in written), bool, len(texts))
+    return list(compress(texts, where)), where
 
 
 def parse_percent(text: str) -> float:
