@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from itertools import chain, compress
+from multiprocessing import shared_memory
 from typing import NamedTuple
 
 import numpy as np
@@ -298,14 +300,17 @@ def _extract_in_processes(
 
     The other processes take chunks from the front while this one takes them from the
     back, so no chunk waits for a process to start. They are spawned (fresh interpreters),
-    never forked from this process, which may run threads (Dagster's).
+    never forked from this process, which may run threads (Dagster's). Their tables come
+    back through shared memory (:func:`_extract_chunk_shared`).
     """
     context = multiprocessing.get_context("spawn")
     total = sum(len(chunk) for chunk in chunks)
     results: dict[int, tuple[ElectionTables, list[ArticleError]]] = {}
     done = 0
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        futures = {pool.submit(_extract_chunk, chunk): index for index, chunk in enumerate(chunks)}
+        futures = {
+            pool.submit(_extract_chunk_shared, chunk): index for index, chunk in enumerate(chunks)
+        }
         for future, index in reversed(futures.items()):
             if not future.cancel():
                 break  # a process took it, and every chunk before it
@@ -315,10 +320,36 @@ def _extract_in_processes(
         taken = [future for future, index in futures.items() if index not in results]
         for future in as_completed(taken):
             index = futures[future]
-            results[index] = future.result()
+            results[index] = _shared_result(*future.result())
             done += len(chunks[index])
             progress.report("parse", done, total)
     return [results[index] for index in range(len(chunks))]
+
+
+def _extract_chunk_shared(sources: list[tuple]) -> tuple[str, int]:
+    """:func:`_extract_chunk` in another process: the name and size of the shared memory
+    block that holds its result, pickled (see :func:`_shared_result`).
+
+    Through the pool's pipe, the result would travel in small pieces, each waiting for the
+    calling process, busy parsing, to let its reading thread run: the parsing process
+    would wait about a fifth of its time."""
+    data = pickle.dumps(_extract_chunk(sources), protocol=pickle.HIGHEST_PROTOCOL)
+    block = shared_memory.SharedMemory(create=True, size=len(data))
+    block.buf[: len(data)] = data
+    block.close()
+    return block.name, len(data)
+
+
+def _shared_result(name: str, size: int) -> tuple[ElectionTables, list[ArticleError]]:
+    """The result that :func:`_extract_chunk_shared` left in shared memory; the block is
+    freed."""
+    block = shared_memory.SharedMemory(name=name)
+    try:
+        with block.buf[:size] as data:
+            return pickle.loads(data)
+    finally:
+        block.close()
+        block.unlink()
 
 
 def extract_tables(article: Article) -> ElectionTables:
