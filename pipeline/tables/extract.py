@@ -14,7 +14,8 @@ import multiprocessing
 import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from itertools import chain, compress
@@ -301,28 +302,30 @@ def _extract_in_processes(
     The other processes take chunks from the front while this one takes them from the
     back, so no chunk waits for a process to start. They are spawned (fresh interpreters),
     never forked from this process, which may run threads (Dagster's). Their tables come
-    back through shared memory (:func:`_extract_chunk_shared`).
+    back through shared memory (:func:`_extract_chunk_shared`), collected as soon as they
+    are ready. A chunk whose process died (out of memory) is parsed here.
     """
     context = multiprocessing.get_context("spawn")
     total = sum(len(chunk) for chunk in chunks)
     results: dict[int, tuple[ElectionTables, list[ArticleError]]] = {}
-    done = 0
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        futures = {
+        waiting = {
             pool.submit(_extract_chunk_shared, chunk): index for index, chunk in enumerate(chunks)
         }
-        for future, index in reversed(futures.items()):
-            if not future.cancel():
-                break  # a process took it, and every chunk before it
-            results[index] = _extract_chunk(chunks[index])
-            done += len(chunks[index])
-            progress.report("parse", done, total)
-        taken = [future for future, index in futures.items() if index not in results]
-        for future in as_completed(taken):
-            index = futures[future]
-            results[index] = _shared_result(*future.result())
-            done += len(chunks[index])
-            progress.report("parse", done, total)
+        while waiting:
+            last = next(reversed(waiting))
+            if last.cancel():  # no process took it yet
+                index = waiting.pop(last)
+                results[index] = _extract_chunk(chunks[index])
+            else:  # the processes took every chunk left
+                wait(waiting, return_when=FIRST_COMPLETED)
+            for future in [future for future in waiting if future.done()]:
+                index = waiting.pop(future)
+                try:
+                    results[index] = _shared_result(*future.result())
+                except BrokenProcessPool:
+                    results[index] = _extract_chunk(chunks[index])
+            progress.report("parse", sum(len(chunks[index]) for index in results), total)
     return [results[index] for index in range(len(chunks))]
 
 
