@@ -115,6 +115,22 @@ def test_parsing_in_two_processes_gives_the_frames_and_errors_of_one(broken_corp
         pd.testing.assert_frame_equal(parallel_tables.frames()[name], frame, check_exact=True)
 
 
+def dying_process(sources):
+    """A parsing process that dies (as one killed for want of memory would)."""
+    os._exit(1)
+
+
+def test_chunks_of_a_process_that_died_are_parsed_in_this_one(broken_corpus, monkeypatch):
+    sources, messages = broken_corpus
+    monkeypatch.setattr(extract, "CHUNK_ARTICLES", CHUNK)
+    serial_tables, _ = extract_with(1, sources, monkeypatch)
+    monkeypatch.setattr(extract, "_extract_chunk_shared", dying_process)
+    tables, errors = extract_with(2, sources, monkeypatch)
+    assert [str(error) for error in errors] == messages
+    for name, frame in serial_tables.frames().items():
+        pd.testing.assert_frame_equal(tables.frames()[name], frame, check_exact=True)
+
+
 def test_few_chunks_are_parsed_in_this_process(broken_corpus, monkeypatch):
     sources, messages = broken_corpus
     monkeypatch.setattr(extract, "_extract_in_processes", None)  # would fail if called

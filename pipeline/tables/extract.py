@@ -14,7 +14,7 @@ import multiprocessing
 import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from datetime import date, datetime
@@ -299,28 +299,30 @@ def _extract_in_processes(
 ) -> list[tuple[ElectionTables, list[ArticleError]]]:
     """:func:`_extract_chunk` of every chunk, in order, with ``workers - 1`` other processes.
 
-    The other processes take chunks from the front while this one takes them from the
-    back, so no chunk waits for a process to start. They are spawned (fresh interpreters),
-    never forked from this process, which may run threads (Dagster's). Their tables come
-    back through shared memory (:func:`_extract_chunk_shared`), collected as soon as they
-    are ready. A chunk whose process died (out of memory) is parsed here.
+    The other processes are given chunks from the front, two each ahead, while this one
+    takes them from the back, so no chunk waits for a process to start. They are spawned
+    (fresh interpreters), never forked from this process, which may run threads
+    (Dagster's). Their tables come back through shared memory (see
+    :func:`_extract_chunk_shared`), collected as soon as they are ready. A chunk whose
+    process died (out of memory) is parsed here.
     """
     context = multiprocessing.get_context("spawn")
     total = sum(len(chunk) for chunk in chunks)
     results: dict[int, tuple[ElectionTables, list[ArticleError]]] = {}
+    front, back = 0, len(chunks)  # chunks[front:back] are neither given out nor parsed
+    given: dict[Future, int] = {}
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        waiting = {
-            pool.submit(_extract_chunk_shared, chunk): index for index, chunk in enumerate(chunks)
-        }
-        while waiting:
-            last = next(reversed(waiting))
-            if last.cancel():  # no process took it yet
-                index = waiting.pop(last)
-                results[index] = _extract_chunk(chunks[index])
-            else:  # the processes took every chunk left
-                wait(waiting, return_when=FIRST_COMPLETED)
-            for future in [future for future in waiting if future.done()]:
-                index = waiting.pop(future)
+        while front < back or given:
+            while front < back and len(given) < 2 * (workers - 1):
+                given[pool.submit(_extract_chunk_shared, chunks[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                results[back] = _extract_chunk(chunks[back])
+            else:
+                wait(given, return_when=FIRST_COMPLETED)
+            for future in [future for future in given if future.done()]:
+                index = given.pop(future)
                 try:
                     results[index] = _shared_result(*future.result())
                 except BrokenProcessPool:
