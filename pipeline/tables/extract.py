@@ -311,11 +311,15 @@ def _extract_in_processes(
     results: dict[int, tuple[ElectionTables, list[ArticleError]]] = {}
     front, back = 0, len(chunks)  # chunks[front:back] are neither given out nor parsed
     given: dict[Future, int] = {}
+    broken = False
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
         while front < back or given:
-            while front < back and len(given) < 2 * (workers - 1):
-                given[pool.submit(_extract_chunk_shared, chunks[front])] = front
-                front += 1
+            while not broken and front < back and len(given) < 2 * (workers - 1):
+                try:
+                    given[pool.submit(_extract_chunk_shared, chunks[front])] = front
+                    front += 1
+                except BrokenProcessPool:
+                    broken = True
             if front < back:
                 back -= 1
                 results[back] = _extract_chunk(chunks[back])
@@ -326,6 +330,7 @@ def _extract_in_processes(
                 try:
                     results[index] = _shared_result(*future.result())
                 except BrokenProcessPool:
+                    broken = True
                     results[index] = _extract_chunk(chunks[index])
             progress.report("parse", sum(len(chunks[index]) for index in results), total)
     return [results[index] for index in range(len(chunks))]
