@@ -312,7 +312,8 @@ def _extract_in_processes(
     front, back = 0, len(chunks)  # chunks[front:back] are neither given out nor parsed
     given: dict[Future, int] = {}
     broken = False
-    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+    pool = ProcessPoolExecutor(workers - 1, mp_context=context)
+    try:
         while front < back or given:
             while not broken and front < back and len(given) < 2 * (workers - 1):
                 try:
@@ -333,6 +334,8 @@ def _extract_in_processes(
                     broken = True
                     results[index] = _extract_chunk(chunks[index])
             progress.report("parse", sum(len(chunks[index]) for index in results), total)
+    finally:  # the other processes end while this one goes on
+        pool.shutdown(wait=False, cancel_futures=True)
     return [results[index] for index in range(len(chunks))]
 
 
