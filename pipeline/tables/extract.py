@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cache
 from itertools import chain, compress
 from multiprocessing import shared_memory
 from typing import NamedTuple
@@ -521,6 +522,7 @@ def party_family(party: str) -> str:
     return national if national in PARTY_FAMILIES else OTHER_PARTY
 
 
+@cache  # every name of a table's header is matched against the same candidates
 def surname(name: str) -> str:
     words = [word for word in name.replace(",", " ").split() if word.lower() not in NAME_SUFFIXES]
     return words[-1].lower() if words else ""
