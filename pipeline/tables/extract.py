@@ -243,10 +243,11 @@ def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleE
     :func:`~pipeline.text.source.read_source`), and the error of each article that could
     not be read, both in the order of ``files``.
 
-    Articles are parsed in chunks: rows are gathered as dicts and typed once per chunk (a
-    DataFrame per article would cost more than parsing it, and dicts for every article at
-    once would hold several times the memory of the typed frames). Where there are several
-    chunks and ``ELECTIONS_PARSE_WORKERS`` allows, other processes parse chunks too.
+    Articles are parsed in chunks: each article's rows are gathered column by column and
+    typed once per chunk (a DataFrame per article would cost more than parsing it, and the
+    columns of every article at once would hold several times the memory of the typed
+    frames). Where there are several chunks and ``ELECTIONS_PARSE_WORKERS`` allows, other
+    processes parse chunks too.
     """
     sources = list(files[list(SOURCE_COLUMNS)].itertuples(index=False, name=None))
     chunks = [
@@ -399,7 +400,9 @@ def _stacked(table: str, articles: list[ArticleTables]) -> Columns:
     for name in dtypes(table):
         if name in stacked:
             continue
-        pieces = [columns.get(name, [None] * height) for _, columns, height in parts]
+        pieces = [
+            columns[name] if name in columns else [None] * height for _, columns, height in parts
+        ]
         if pieces and all(isinstance(piece, Indexed) for piece in pieces):
             stacked[name] = Indexed.stacked(pieces)
         elif pieces and all(isinstance(piece, np.ndarray) for piece in pieces):
