@@ -22,6 +22,7 @@ import pandas as pd
 from pipeline import progress
 from pipeline.tables.extract import ElectionTables
 from pipeline.warehouse.build import BuildReport, build_warehouse, built_by_this_code
+from pipeline.warehouse.keys import key_violations
 
 STAGING_SUFFIX = ".staging"
 # struct flock on Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid.
@@ -176,7 +177,8 @@ def refuse_if_written(live: Path) -> None:
 
 
 def verify_warehouse(path: Path, counts: dict[str, int]) -> None:
-    """Reopen the closed staging file and check that every table reads back whole."""
+    """Reopen the closed staging file and check that every table reads back whole and
+    that every declared key holds (:mod:`pipeline.warehouse.keys`)."""
     with duckdb.connect(str(path), read_only=True) as connection:
         for name, expected in counts.items():
             found = connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
@@ -184,6 +186,11 @@ def verify_warehouse(path: Path, counts: dict[str, int]) -> None:
                 raise RuntimeError(
                     f"new warehouse {path}: {name} has {found} rows, wrote {expected}"
                 )
+        broken = key_violations(connection)
+    if broken:
+        raise WarehouseRefused(
+            "the new warehouse breaks its keys, so it is not published:\n" + "\n".join(broken)
+        )
 
 
 def remove_staging_leftovers(live: Path) -> None:
