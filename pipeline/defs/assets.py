@@ -40,7 +40,6 @@ from pipeline.defs.runs import LoadSlot
 from pipeline.settings import resolve
 from pipeline.tables.extract import ElectionTables
 from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
-from pipeline.warehouse.maps import draw_election_maps
 from pipeline.warehouse.publish import WarehouseRefused, check_before_build, publish_warehouse
 from pipeline.warehouse.quality import quality_report
 
@@ -318,6 +317,9 @@ def county_maps(
     """A choropleth of county margins (Republican minus Democratic) for each election, as
     PNG files in ``<warehouse>.maps/``; only elections whose article changed are drawn
     again. Drawn after each reload under `make ui`, or by `make maps`."""
+    # Imported here: matplotlib takes a third of a second that a reload never needs.
+    from pipeline.warehouse.maps import draw_election_maps
+
     path = resolve(warehouse_file.path)
     folder = path.with_name(path.name + ".maps")
     maps = draw_election_maps(path, folder, code_fingerprint())
