@@ -1064,7 +1064,7 @@ def _reference_elections(tables: ElectionTables, reference: pd.DataFrame | None)
 
 def per_article_findings(findings: pd.DataFrame) -> pd.DataFrame:
     """The findings that hold as long as their article's text: per-article rules only
-    (readability is left out: unreadable articles are read again on every load)."""
+    (readability is left out: the parse cache keeps the refusals themselves)."""
     names = {c.name for c in all_rules() if c.per_article and c is not ARTICLES_ARE_READABLE}
     return findings[findings["check"].isin(names)].reset_index(drop=True)
 

@@ -207,7 +207,7 @@ def extracted_tables(
         findings = evaluate(tables, extraction.unreadable, reference, extraction.known)
     if extraction.changed:
         try:
-            cache.save(tables, per_article_findings(findings))
+            cache.save(tables, per_article_findings(findings), extraction.refused)
         except OSError as error:  # the cache saves time, never data: the load goes on
             context.log.warning(f"parse cache {cache.folder} not saved: {error}")
     findings = without_consequences(findings)
