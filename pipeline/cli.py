@@ -120,6 +120,11 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float
                 for name in [*CONTRACT_VIEWS, "quarantine", *TABLES]
             }
         lines.append(f"warehouse {shown(warehouse)}: {counts['dim_election']} article(s)")
+        if left_as_it_is(result):
+            lines.append(
+                "nothing changed since the last load (same article files, code and findings): "
+                "the warehouse was left as it is"
+            )
         names = list(counts)
         for left, right in zip_longest(names[::2], names[1::2]):
             cell = f"  {left:<28}{counts[left]:>9,}"
@@ -130,6 +135,15 @@ def summarize(result: dg.ExecuteInProcessResult, warehouse: Path, seconds: float
     outcome = "succeeded" if succeeded(result) else "FAILED"
     lines.append(f"run {result.run_id}: {outcome} in {seconds:.1f} s")
     return "\n".join(lines)
+
+
+def left_as_it_is(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether the run's load would have published what the warehouse held already, and
+    so left it as it was (see :mod:`pipeline.warehouse.publish`)."""
+    return any(
+        materialization.metadata["unchanged"].value
+        for materialization in result.asset_materializations_for_node("warehouse")
+    )
 
 
 def check_lines(result: dg.ExecuteInProcessResult) -> list[str]:

@@ -93,10 +93,12 @@ def test_a_failed_write_leaves_nothing_partial(loaded, limit, failing_step):
     assert (cache / "CURRENT").read_text().split()[1] == generation
     if failing_step == "extracted_tables":
         assert listing(warehouse.parent) == listed  # the cache generation it began is gone
-    else:  # the cache saved the new articles; no staging file is left
+    else:  # the cache saved the new articles; no staging file is left, and the record
+        # of the load the live file holds is still the first load's
         assert sorted(p.name for p in warehouse.parent.iterdir()) == [
             "w.duckdb",
             "w.duckdb.parse-cache",
+            "w.duckdb.published",
         ]
 
 

@@ -240,14 +240,16 @@ def warehouse(
     **inputs: pd.DataFrame,
 ) -> dg.MaterializeResult:
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
-    as a whole on each load. Refused articles keep their last good version."""
+    as a whole on each load that changes something. Refused articles keep their last good
+    version. A load that would publish what the warehouse holds (same files, code and
+    findings) leaves it as it is: no new file, no history rows; its data version stays."""
     path = resolve(warehouse_file.path)
     tables = ElectionTables(
         **{name: inputs[name] for name in ASSET_TABLES}, sections=typed_frame("sections", [])
     )
     try:
         with progress.listening(progress.Throttled(context.log.info)):
-            report = publish_warehouse(
+            publication = publish_warehouse(
                 tables,
                 inputs["quality_findings"],
                 inputs["quality_verdicts"],
@@ -260,10 +262,12 @@ def warehouse(
         raise dg.Failure(description=str(error)) from None
     # This run is one of the loads the history keeps.
     pruned = prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)
+    report = publication.report
     refused = report.refused
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path.resolve())),
+            "unchanged": dg.MetadataValue.bool(not publication.replaced),
             "articles": dg.MetadataValue.int(report.counts["dim_election"]),
             "versions added": dg.MetadataValue.int(report.added),
             "versions removed": dg.MetadataValue.int(report.removed),
@@ -271,7 +275,8 @@ def warehouse(
             "refused": dg.MetadataValue.int(len(refused)),
             "refused articles": table(refused),
             "rows": table(pd.DataFrame(report.counts.items(), columns=["table", "rows"]), 100),
-        }
+        },
+        data_version=dg.DataVersion(publication.load),
     )
 
 
