@@ -74,11 +74,12 @@ def run(arguments: argparse.Namespace) -> int:
 
     settings.prepare_dagster_home()
     from pipeline.definitions import defs
+    from pipeline.defs.eventlog import kept_open
     from pipeline.defs.runs import PROCESS_TAG, process_token
     from pipeline.progress import TerminalProgress
 
     job = defs.resolve_job_def("reload_warehouse")
-    with dg.DagsterInstance.get() as instance, TerminalProgress().shown():
+    with dg.DagsterInstance.get() as instance, TerminalProgress().shown(), kept_open():
         # The run bypasses the run queue: its process tag lets a later run or tick mark it
         # failed, should this process be killed (pipeline.defs.runs).
         result = job.execute_in_process(

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline.defs.eventlog import kept_open
+
 PROCESS_TAG = "elections/process"
 LOCK_FILE = "elections-load.lock"
 
@@ -120,8 +122,11 @@ class LoadSlot(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["LoadSlot"]:
         instance, run_id = context.instance, context.run.run_id
-        instance.add_run_tags(run_id, {PROCESS_TAG: process_token()})
-        for failed in fail_abandoned_runs(instance):
-            context.log.warning(f"run {failed} was left behind by a killed process: marked failed")
-        with exclusive_load(instance, run_id, context.log):
-            yield self
+        with kept_open():  # a run the UI, the sensor or the schedule started, too
+            instance.add_run_tags(run_id, {PROCESS_TAG: process_token()})
+            for failed in fail_abandoned_runs(instance):
+                context.log.warning(
+                    f"run {failed} was left behind by a killed process: marked failed"
+                )
+            with exclusive_load(instance, run_id, context.log):
+                yield self
