@@ -1021,19 +1021,17 @@ def judge(
         columns=["check_name", "asset", "severity"],
     )
     out = pd.DataFrame({"article": sorted(set(files))}).merge(rules, how="cross")
-    failures = findings.groupby(["file", "check"]).size()
-    failing = pd.Series(list(zip(out["article"], out["check_name"], strict=True))).isin(
-        failures.index
-    )
+    failures = findings[["file", "check"]].drop_duplicates()
+    failing = _pairs_in(out, failures.set_axis(["article", "check_name"], axis="columns"))
     read = set(tables.elections["file"])
     rooted = set(findings.loc[findings["check"].isin(ROOT_CAUSES), "file"])
-    with_rows = {asset: set(getattr(tables, asset)["file"]) for asset in rules["asset"].unique()}
-    has_rows = pd.Series(
+    with_rows = pd.concat(
         [
-            article in with_rows[asset]
-            for article, asset in zip(out["article"], out["asset"], strict=True)
+            pd.DataFrame({"article": getattr(tables, asset)["file"].unique(), "asset": asset})
+            for asset in rules["asset"].unique()
         ]
     )
+    has_rows = _pairs_in(out, with_rows)
     readability = out["check_name"] == ARTICLES_ARE_READABLE.name
     comparison = out["check_name"] == COUNTIES_MATCH_REFERENCE.name
     held = _reference_elections(tables, reference)
@@ -1052,6 +1050,12 @@ def judge(
         reason = reason.mask(condition & ~failing.to_numpy(), why)
     status = np.select([failing.to_numpy(), reason.notna()], [FAILED, SKIPPED], PASSED)
     return out.assign(status=status, reason=reason)[VERDICT_COLUMNS]
+
+
+def _pairs_in(out: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
+    """Whether each row of ``out`` has its values of ``pairs``' columns among ``pairs``."""
+    keys = out[list(pairs.columns)]
+    return keys.merge(pairs, how="left", indicator=True)["_merge"].eq("both")
 
 
 def _reference_elections(tables: ElectionTables, reference: pd.DataFrame | None) -> set[str]:

@@ -39,7 +39,7 @@ from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
 from pipeline.defs.runs import LoadSlot
 from pipeline.settings import resolve
 from pipeline.tables.extract import ElectionTables
-from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
+from pipeline.tables.schemas import ASSET_TABLES, describe, dtypes, typed_frame
 from pipeline.warehouse.publish import WarehouseRefused, check_before_build, publish_warehouse
 from pipeline.warehouse.quality import quality_report
 
@@ -49,16 +49,18 @@ WAREHOUSE_GROUP = "warehouse"
 SHOWN_CELLS = 50
 
 
-def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
-    """Row count, column schema and a preview, for an asset's page in the UI."""
-    schema = dg.TableSchema(
-        columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.dtypes.items()]
+def row_count(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
+    """What a materialization of a frame records: its row count. Its columns are the
+    asset's definition (:func:`column_schema`), the same on every run, so they are not
+    repeated in every run's events; the rows are in the warehouse."""
+    return {"dagster/row_count": dg.MetadataValue.int(len(frame))}
+
+
+def column_schema(table_name: str) -> dg.TableSchema:
+    """The columns of an extracted table and their dtypes, as its model types them."""
+    return dg.TableSchema(
+        columns=[dg.TableColumn(name, str(dtype)) for name, dtype in dtypes(table_name).items()]
     )
-    return {
-        "dagster/row_count": dg.MetadataValue.int(len(frame)),
-        "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-        "preview": table(frame.drop(columns=["file", "text"], errors="ignore"), rows=10),
-    }
 
 
 def table(frame: pd.DataFrame, rows: int = SHOWN_CELLS) -> dg.MetadataValue:
@@ -111,7 +113,7 @@ def article_files(
         columns=["file", "sha256", "bytes", "text", "error", "error_line"],
     ).astype({"error_line": "Int64"})
     progress.report("read", len(paths), len(paths), "files")
-    yield dg.Output(files, metadata=table_metadata(files))
+    yield dg.Output(files, metadata=row_count(files))
     yield dg.AssetCheckResult(
         check_name=RAW_FOLDER_HAS_ARTICLES.name,
         passed=len(files) > 0,
@@ -129,27 +131,50 @@ def check_spec(rule: Rule) -> dg.AssetCheckSpec:
     )
 
 
-def check_result(rule: Rule, findings: pd.DataFrame, verdicts: pd.DataFrame):
-    """A rule's verdict over all articles with the failing cells an analyst needs to see,
-    without the logs; None when the rule could not run on any article (skipped: Dagster
-    then shows the check as skipped, and the reason is in the load's quality report).
-    Dagster knows no INFO severity: an INFO rule passes, with its notes as metadata."""
-    statuses = set(verdicts.loc[verdicts["check_name"] == rule.name, "status"])
+def check_result(rule: Rule, failing: pd.DataFrame, statuses: set[str]):
+    """A rule's verdict over all articles (``statuses``: its verdicts' statuses) with the
+    cells that fail it (``failing``), as an analyst needs to see them, without the logs;
+    None when the rule could not run on any article (skipped: Dagster then shows the
+    check as skipped, and the reason is in the load's quality report). Dagster knows no
+    INFO severity: an INFO rule passes, with its notes as metadata."""
     if statuses <= {SKIPPED}:
         return None
-    failing = findings[findings["check"] == rule.name]
-    shown = failing[["file", "section", "line", "key", "column", "published", "expected"]]
+    metadata = {
+        "failures": dg.MetadataValue.int(len(failing)),
+        "articles": dg.MetadataValue.int(failing["file"].nunique()),
+    }
+    if len(failing):
+        shown = failing[["file", "section", "line", "key", "column", "published", "expected"]]
+        metadata["failing cells"] = table(
+            shown.rename(columns={"line": "row (line)", "key": "row"})
+        )
     return dg.AssetCheckResult(
         asset_key=rule.table,
         check_name=rule.name,
         passed=FAILED not in statuses or rule.severity == INFO,
         severity=dg.AssetCheckSeverity(ERROR if rule.severity == ERROR else "WARN"),
-        metadata={
-            "failures": dg.MetadataValue.int(len(failing)),
-            "articles": dg.MetadataValue.int(failing["file"].nunique()),
-            "failing cells": table(shown.rename(columns={"line": "row (line)", "key": "row"})),
-        },
+        metadata=metadata,
     )
+
+
+def check_results(findings: pd.DataFrame, verdicts: pd.DataFrame, selected: set[str]):
+    """The result of every selected check that could run, then one line naming those that
+    could not, each with its most common reason."""
+    failing = dict(tuple(findings.groupby("check")))
+    pairs = verdicts[["check_name", "status"]].drop_duplicates()
+    statuses = pairs.groupby("check_name")["status"].agg(set).to_dict()
+    skipped = []
+    for rule in all_rules():
+        if rule.name not in selected:
+            continue
+        result = check_result(rule, failing.get(rule.name, findings.head(0)), statuses[rule.name])
+        if result is not None:
+            yield result
+            continue
+        reasons = verdicts.loc[verdicts["check_name"] == rule.name, "reason"]
+        skipped.append(f"{rule.name} ({reasons.mode().iat[0]})")
+    if skipped:
+        yield f"checks skipped: {'; '.join(skipped)}"
 
 
 QUALITY_OUTPUTS = {
@@ -165,7 +190,10 @@ QUALITY_OUTPUTS = {
     outs={
         **{
             name: dg.AssetOut(
-                description=describe(name), group_name=EXTRACTED_GROUP, kinds={"pandas"}
+                description=describe(name),
+                group_name=EXTRACTED_GROUP,
+                kinds={"pandas"},
+                metadata={"dagster/column_schema": column_schema(name)},
             )
             for name in ASSET_TABLES
         },
@@ -217,15 +245,13 @@ def extracted_tables(
     selected_outputs = context.op_execution_context.selected_output_names
     for name, frame in outputs.items():
         if name in selected_outputs:
-            yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
+            yield dg.Output(frame, output_name=name, metadata=row_count(frame))
     selected = {key.name for key in context.selected_asset_check_keys}
-    for rule in all_rules():
-        result = check_result(rule, findings, verdicts) if rule.name in selected else None
-        if result is not None:
+    for result in check_results(findings, verdicts, selected):
+        if isinstance(result, str):
+            context.log.info(result)
+        else:
             yield result
-        elif rule.name in selected:
-            reasons = verdicts.loc[verdicts["check_name"] == rule.name, "reason"]
-            context.log.info(f"check {rule.name} skipped: {reasons.mode().iat[0]}")
 
 
 @dg.asset(
