@@ -612,10 +612,12 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
         ]
     ).astype({"year": "int64"})
     summaries = summaries.merge(involved.drop_duplicates(), on=["year", "state_po"])
-    results = tables.county_results.merge(
-        summaries[["file", "county", "current_fips"]], on=["file", "county"]
-    )
-    results = results[(results["candidate"] != OTHER_CANDIDATE) & results["party"].notna()]
+    results = tables.county_results
+    # Only the rows and columns summed below are joined (a third of the time of them all).
+    results = results.loc[
+        (results["candidate"] != OTHER_CANDIDATE) & results["party"].notna(),
+        ["file", "county", "year", "state_po", "party", "votes"],
+    ].merge(summaries[["file", "county", "current_fips"]], on=["file", "county"])
     labels = pd.concat(
         [results["party"], tables.county_flips["from_party"], tables.county_flips["to_party"]]
     ).unique()
