@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import feather
 
-from pipeline.checks.rules import KnownFindings
+from pipeline.checks.rules import KnownFindings, known_findings
 from pipeline.settings import PACKAGE
 from pipeline.tables.extract import ElectionTables, extract_articles
 from pipeline.text.article import ArticleError
@@ -175,13 +175,19 @@ def extract_with_cache(files: pd.DataFrame, cache: ParseCache) -> Extraction:
     stale = set(known["file"]) - reusable
     kept = {name: without_files(cached[name], stale) for name in ElectionTables.names()}
     tables = ElectionTables.concat([ElectionTables(**kept), parsed])
-    findings = without_files(cached[FINDINGS], stale)
+    cached_elections = cached["elections"].select(["file", "state_po"]).to_pandas()
+    changed_states = frozenset(
+        cached_elections.loc[cached_elections["file"].isin(stale), "state_po"]
+    ) | frozenset(parsed.elections["state_po"])
+    known_now = known_findings(
+        without_files(cached[FINDINGS], stale), reusable, kept["elections"], changed_states
+    )
     refused_again = cached_refused[cached_refused["file"].isin(reusable)]
     return Extraction(
         tables,
         refusal_errors(refused_again) + unreadable,
         pd.concat([refused_again, parse_refusals(unreadable, to_parse)], ignore_index=True),
         len(to_parse),
-        KnownFindings(reusable, findings),
+        known_now,
         changed=bool(stale or to_parse["error"].isna().any()),
     )

@@ -10,11 +10,12 @@ import pytest
 import pipeline.cache
 from benchmarks.corpus import generate_corpus
 from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
-from pipeline.checks.rules import evaluate, per_article_findings
+from pipeline.checks.rules import cacheable_findings, evaluate
 from pipeline.tables.extract import extract_articles
 from pipeline.text.source import read_source
 from tests.conftest import edit, materialize_all
 from tests.test_pipeline import snapshot
+from tests.test_reload import article_for_year
 
 BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
 
@@ -44,7 +45,7 @@ def cached_load(raw, cache):
     extraction = extract_with_cache(sources(raw), cache)
     findings = evaluate(extraction.tables, extraction.unreadable, None, extraction.known)
     if extraction.changed:
-        cache.save(extraction.tables, per_article_findings(findings), extraction.refused)
+        cache.save(extraction.tables, cacheable_findings(findings), extraction.refused)
     return extraction, findings
 
 
@@ -151,6 +152,36 @@ def test_a_reload_never_parses_an_unchanged_refused_article(
         f"articles_are_readable: {SEED_FILE}, section 'Results > By county', line 89: "
         "column 'George W. Bush Republican #': '6,3x67' is not a whole number",
     ) in logs[1]
+
+
+def test_findings_across_articles_are_reused_while_their_state_is_unchanged(tmp_path, seed_text):
+    """Rules across articles compare the articles of one state. Adding the seed's previous
+    election (Missouri 2000, with the seed's own counts) makes the ten flips the seed lists
+    findings, though the seed did not change; a change in another state keeps them from
+    the cache; removing 2000 takes them away. Each load finds what a load that parses
+    everything finds."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / SEED_FILE).write_text(seed_text)
+    other, text = next(iter(generate_corpus(1, seed=7)))  # Alabama
+    (raw / other).write_text(text)
+    cache = ParseCache(tmp_path / "w.duckdb")
+    previous, previous_text = article_for_year(seed_text, 2000)
+
+    def load() -> tuple[int, frozenset[str], int]:
+        extraction, findings = cached_load(raw, cache)
+        pd.testing.assert_frame_equal(findings, fresh_findings(raw))
+        flips = findings[findings["check"] == "flipped_counties_match_computed_flips"]
+        changed = extraction.known.changed_states if extraction.known else None
+        return extraction.parsed, changed, (flips["file"] == SEED_FILE).sum()
+
+    assert load() == (2, None, 0)
+    (raw / previous).write_text(previous_text)
+    assert load() == (1, {"MO"}, 10)
+    (raw / other).write_text(text.replace("Voters chose", "Voters then chose"))
+    assert load() == (1, {"AL"}, 10)
+    (raw / previous).unlink()
+    assert load() == (0, {"MO"}, 0)
 
 
 def test_cache_of_other_code_or_damaged_is_ignored(corpus, tmp_path):

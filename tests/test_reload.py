@@ -192,7 +192,7 @@ def test_a_reload_that_changes_nothing_publishes_nothing(raw, tmp_path, seed_tex
     (raw / name).write_text(text)
     third = elections_run(raw, warehouse, home)
     assert third.returncode == 0, third.stderr[-3000:]
-    assert f"warehouse {warehouse}: 2 article(s)\n  state_results" in third.stdout
+    assert f"warehouse {warehouse}: 2 article(s)\n  quarantine" in third.stdout
     assert identity(warehouse) != before
     assert rows(warehouse, "SELECT count(DISTINCT run_id) FROM load_log") == [(2,)]
 

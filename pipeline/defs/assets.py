@@ -29,9 +29,9 @@ from pipeline.checks.rules import (
     SKIPPED,
     Rule,
     all_rules,
+    cacheable_findings,
     evaluate,
     judge,
-    per_article_findings,
     without_consequences,
 )
 from pipeline.defs.history import prune_runs
@@ -235,7 +235,7 @@ def extracted_tables(
         findings = evaluate(tables, extraction.unreadable, reference, extraction.known)
     if extraction.changed:
         try:
-            cache.save(tables, per_article_findings(findings), extraction.refused)
+            cache.save(tables, cacheable_findings(findings), extraction.refused)
         except OSError as error:  # the cache saves time, never data: the load goes on
             context.log.warning(f"parse cache {cache.folder} not saved: {error}")
     findings = without_consequences(findings)
