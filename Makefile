@@ -46,9 +46,10 @@ export: setup
 maps: setup
 	@$(BIN)/elections maps
 
-## bench: the pipeline on a generated corpus of 3,009 articles (docs/benchmarks.md)
+## bench: the whole `make run` on generated corpora against its floors, peak RSS at 1k/3k/10k
+##        articles, and a flame graph of a cold run (docs/benchmarks.md; about 5 minutes)
 bench: setup
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --flame docs/benchmarks-flame.svg
 
 ## serve: production mode, dagster-webserver + dagster-daemon (docs/deploy.md)
 serve: setup

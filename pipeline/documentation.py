@@ -40,10 +40,17 @@ def tables_and_views() -> str:
             "SELECT table_name, column_name, data_type, comment FROM duckdb_columns() "
             "WHERE NOT internal ORDER BY table_name, column_index"
         ).fetchall()
+        keys = connection.execute(
+            "SELECT table_name, kind, columns, referenced_table, referenced_columns "
+            "FROM table_keys ORDER BY table_name, kind = 'foreign key', kind, columns"
+        ).fetchall()
     parts = []
     for kind, names in (("view", VIEWS), ("table", TABLES)):
         for name in names:
             parts.append(f"#### `{name}` ({kind})\n\n{comments[name]}\n")
+            declared = [_key(*key[1:]) for key in keys if key[0] == name]
+            if declared:
+                parts.append(f"Keys (proven on each load): {'; '.join(declared)}.\n")
             parts.append("| column | type | meaning |\n| --- | --- | --- |")
             parts.extend(
                 f"| `{column}` | {data_type} | {_cell(comment)} |"
@@ -52,6 +59,14 @@ def tables_and_views() -> str:
             )
             parts.append("")
     return "\n".join(parts)
+
+
+def _key(kind: str, columns: list[str], referenced: str | None, to: list[str] | None) -> str:
+    """``primary key (election_id, county)``; ``(party) → dim_party (party)``."""
+    listed = f"({', '.join(columns)})"
+    if referenced is None:
+        return f"{kind} {listed}"
+    return f"{listed} → `{referenced}` ({', '.join(to)})"
 
 
 def data_quality_checks() -> str:

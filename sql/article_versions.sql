@@ -1,5 +1,5 @@
 CREATE TABLE article_versions (
-    sha256 VARCHAR PRIMARY KEY,
+    sha256 VARCHAR NOT NULL,
     file   VARCHAR NOT NULL,
     bytes  BIGINT NOT NULL,
     text   VARCHAR NOT NULL
@@ -9,3 +9,5 @@ COMMENT ON COLUMN article_versions.sha256 IS 'SHA-256 of the file''s bytes: iden
 COMMENT ON COLUMN article_versions.file IS 'File name in the raw folder.';
 COMMENT ON COLUMN article_versions.bytes IS 'Size of the file in bytes.';
 COMMENT ON COLUMN article_versions.text IS 'Decoded text of the file (line ends normalized to \n).';
+INSERT INTO table_keys VALUES
+    ('article_versions', 'primary key', ['sha256'], NULL, NULL);

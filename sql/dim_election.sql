@@ -1,7 +1,7 @@
 CREATE TABLE dim_election (
-    election_id     INTEGER PRIMARY KEY,
+    election_id     INTEGER NOT NULL,
     year            INTEGER NOT NULL,
-    state_fips      VARCHAR NOT NULL REFERENCES dim_state (state_fips),
+    state_fips      VARCHAR NOT NULL,
     title           VARCHAR NOT NULL,
     election_date   DATE,
     electoral_votes BIGINT,
@@ -12,9 +12,8 @@ CREATE TABLE dim_election (
     previous_year   INTEGER,
     next_year       INTEGER,
     source_file     VARCHAR NOT NULL,
-    source_sha256   VARCHAR NOT NULL REFERENCES article_versions (sha256),
-    legislative_votes BIGINT,
-    UNIQUE (year, state_fips)
+    source_sha256   VARCHAR NOT NULL,
+    legislative_votes BIGINT
 );
 COMMENT ON TABLE dim_election IS 'One presidential election in one state: one article of raw/.';
 COMMENT ON COLUMN dim_election.election_id IS 'year * 100 + state FIPS (200429 for Missouri 2004): stable across reloads.';
@@ -32,3 +31,8 @@ COMMENT ON COLUMN dim_election.next_year IS 'Year of the next presidential elect
 COMMENT ON COLUMN dim_election.source_file IS 'Article file in raw/ the rows of this election came from.';
 COMMENT ON COLUMN dim_election.source_sha256 IS 'SHA-256 of that file''s bytes: the article version loaded.';
 COMMENT ON COLUMN dim_election.legislative_votes IS 'Total votes of the legislature that chose the electors (the Totals row of a ''Legislative vote'' column); NULL where the people voted.';
+INSERT INTO table_keys VALUES
+    ('dim_election', 'primary key', ['election_id'], NULL, NULL),
+    ('dim_election', 'unique', ['year', 'state_fips'], NULL, NULL),
+    ('dim_election', 'foreign key', ['state_fips'], 'dim_state', ['state_fips']),
+    ('dim_election', 'foreign key', ['source_sha256'], 'article_versions', ['sha256']);

@@ -1,15 +1,14 @@
 CREATE TABLE fact_nominee (
-    election_id     INTEGER NOT NULL REFERENCES dim_election (election_id),
+    election_id     INTEGER NOT NULL,
     ordinal         INTEGER NOT NULL,
-    candidate       VARCHAR NOT NULL REFERENCES dim_candidate (candidate),
-    party           VARCHAR REFERENCES dim_party (party),
+    candidate       VARCHAR NOT NULL,
+    party           VARCHAR,
     home_state      VARCHAR,
     running_mate    VARCHAR,
     electoral_votes BIGINT,
     popular_votes   BIGINT,
     pct             DECIMAL(5, 2),
-    source_line     INTEGER NOT NULL,
-    PRIMARY KEY (election_id, ordinal)
+    source_line     INTEGER NOT NULL
 );
 COMMENT ON TABLE fact_nominee IS 'Nominees of the article''s infobox (Nominee1, Nominee2, …) with the figures the infobox gives.';
 COMMENT ON COLUMN fact_nominee.election_id IS 'Election (dim_election).';
@@ -22,3 +21,8 @@ COMMENT ON COLUMN fact_nominee.electoral_votes IS 'Electoral votes in the infobo
 COMMENT ON COLUMN fact_nominee.popular_votes IS 'Popular votes in the infobox; NULL where missing or broken.';
 COMMENT ON COLUMN fact_nominee.pct IS 'Percentage in the infobox; NULL where missing or broken (''Percentage1: '''').';
 COMMENT ON COLUMN fact_nominee.source_line IS 'Line of the Nominee key in the article file.';
+INSERT INTO table_keys VALUES
+    ('fact_nominee', 'primary key', ['election_id', 'ordinal'], NULL, NULL),
+    ('fact_nominee', 'foreign key', ['election_id'], 'dim_election', ['election_id']),
+    ('fact_nominee', 'foreign key', ['candidate'], 'dim_candidate', ['candidate']),
+    ('fact_nominee', 'foreign key', ['party'], 'dim_party', ['party']);

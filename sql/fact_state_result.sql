@@ -1,15 +1,14 @@
 CREATE TABLE fact_state_result (
-    election_id     INTEGER NOT NULL REFERENCES dim_election (election_id),
-    candidate       VARCHAR NOT NULL REFERENCES dim_candidate (candidate),
-    party           VARCHAR REFERENCES dim_party (party),
+    election_id     INTEGER NOT NULL,
+    candidate       VARCHAR NOT NULL,
+    party           VARCHAR,
     ballot_order    INTEGER NOT NULL,
     votes           BIGINT,
     pct             DECIMAL(5, 2),
     electoral_votes BIGINT,
     incumbent       BOOLEAN NOT NULL,
     source_line     INTEGER NOT NULL,
-    legislative_votes BIGINT,
-    PRIMARY KEY (election_id, candidate)
+    legislative_votes BIGINT
 );
 COMMENT ON TABLE fact_state_result IS 'Statewide result of each candidate: the candidate rows of the article''s results table.';
 COMMENT ON COLUMN fact_state_result.election_id IS 'Election (dim_election).';
@@ -22,3 +21,8 @@ COMMENT ON COLUMN fact_state_result.electoral_votes IS 'Electoral votes cast for
 COMMENT ON COLUMN fact_state_result.incumbent IS 'True where the article marks the candidate ''(incumbent)''.';
 COMMENT ON COLUMN fact_state_result.source_line IS 'Line of the article file the row came from.';
 COMMENT ON COLUMN fact_state_result.legislative_votes IS 'Votes of the legislature that chose the electors, from a ''Legislative vote'' column; NULL where the people voted.';
+INSERT INTO table_keys VALUES
+    ('fact_state_result', 'primary key', ['election_id', 'candidate'], NULL, NULL),
+    ('fact_state_result', 'foreign key', ['election_id'], 'dim_election', ['election_id']),
+    ('fact_state_result', 'foreign key', ['candidate'], 'dim_candidate', ['candidate']),
+    ('fact_state_result', 'foreign key', ['party'], 'dim_party', ['party']);

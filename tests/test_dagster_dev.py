@@ -157,10 +157,18 @@ EXPECTED_CHECKS = {
 }
 
 
+def county_checks(url: str) -> dict | None:
+    """The checks of county_results by name, once no run is evaluating them (the schedule
+    may have started another reload: its checks are IN_PROGRESS until it ends)."""
+    node = graphql(url, COUNTY_CHECKS)["assetNodeOrError"]
+    checks = {check["name"]: check for check in node["assetChecksOrError"]["checks"]}
+    statuses = {c["executionForLatestMaterialization"]["status"] for c in checks.values()}
+    return None if "IN_PROGRESS" in statuses else checks
+
+
 def test_checks_of_county_results_through_graphql(dagster_dev):
     seed_loaded(dagster_dev)
-    node = graphql(dagster_dev["url"], COUNTY_CHECKS)["assetNodeOrError"]
-    checks = {check["name"]: check for check in node["assetChecksOrError"]["checks"]}
+    checks = wait_for(lambda: county_checks(dagster_dev["url"]), 120, "the checks to finish")
     found = {
         name: (
             check["executionForLatestMaterialization"]["status"],

@@ -97,6 +97,13 @@ def rule(table: str, severity: str = ERROR, per_article: bool = True) -> Callabl
     return register
 
 
+def national_parties(parties: pd.Series) -> pd.Series:
+    """:func:`~pipeline.tables.extract.national_party` of each party label, computed once
+    per distinct label (a few dozen labels over hundreds of thousands of rows)."""
+    labels = parties.dropna().unique()
+    return parties.map(dict(zip(labels, map(national_party, labels), strict=True)))
+
+
 def cells(frame: pd.DataFrame, column, published, expected) -> pd.DataFrame:
     """Failing cells in the common shape; values are shown as text."""
     out = pd.DataFrame(
@@ -446,7 +453,7 @@ def county_parties_match_statewide(tables: ElectionTables) -> pd.DataFrame:
     compared = columns.merge(state, on=["file", "candidate"], suffixes=("", "_statewide"))
     compared = compared[compared["party"].notna() & compared["party_statewide"].notna()]
     bad = compared[
-        compared["party"].map(national_party) != compared["party_statewide"].map(national_party)
+        national_parties(compared["party"]) != national_parties(compared["party_statewide"])
     ]
     return cells(bad, "Party of " + bad["candidate"], bad["party"], bad["party_statewide"])
 
@@ -497,8 +504,8 @@ def electors_match_candidates(tables: ElectionTables) -> pd.DataFrame:
     """Where the article names the candidate of every elector, each candidate has as many
     electors as electoral votes in the statewide results."""
     electors = tables.electors
-    named = electors.groupby("file")["candidate"].agg(lambda c: c.notna().all())
-    electors = electors[electors["file"].isin(named[named].index)]
+    unnamed = electors.loc[electors["candidate"].isna(), "file"].unique()
+    electors = electors[~electors["file"].isin(unnamed)]
     listed = (
         electors.groupby(["file", "candidate"])
         .agg(count=("ordinal", "size"), line=("line", "max"))
@@ -581,8 +588,8 @@ def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     )
     missing = flips[flips["_merge"] == "left_only"]
     present = flips[flips["_merge"] == "both"]
-    winner = present["party"].fillna("").map(national_party)
-    wrong = present[winner != present["to_party"].map(national_party)]
+    winner = national_parties(present["party"].fillna(""))
+    wrong = present[winner != national_parties(present["to_party"])]
     return _concat(
         [
             cells(missing, "County", missing["county"], "a county of the by-county table"),
@@ -623,7 +630,7 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
     labels = pd.concat(
         [results["party"], tables.county_flips["from_party"], tables.county_flips["to_party"]]
     ).unique()
-    nationals = {label: national_party(label) for label in labels}
+    nationals = dict(zip(labels, national_parties(pd.Series(labels)), strict=True))
     votes = (
         results.assign(party=results["party"].map(nationals))
         .groupby([*keys, "party"], as_index=False)["votes"]
@@ -1048,17 +1055,19 @@ def judge(
         columns=["check_name", "asset", "severity"],
     )
     out = pd.DataFrame({"article": sorted(set(files))}).merge(rules, how="cross")
-    failures = findings[["file", "check"]].drop_duplicates()
-    failing = _pairs_in(out, failures.set_axis(["article", "check_name"], axis="columns"))
+    failures = findings.groupby(["file", "check"]).size()
+    failing = pd.Series(
+        pd.MultiIndex.from_frame(out[["article", "check_name"]]).isin(failures.index)
+    )
     read = set(tables.elections["file"])
     rooted = set(findings.loc[findings["check"].isin(ROOT_CAUSES), "file"])
     with_rows = pd.concat(
-        [
-            pd.DataFrame({"article": getattr(tables, asset)["file"].unique(), "asset": asset})
-            for asset in rules["asset"].unique()
-        ]
+        pd.DataFrame({"article": getattr(tables, asset)["file"].unique(), "asset": asset})
+        for asset in rules["asset"].unique()
     )
-    has_rows = _pairs_in(out, with_rows)
+    has_rows = pd.MultiIndex.from_frame(out[["article", "asset"]]).isin(
+        pd.MultiIndex.from_frame(with_rows)
+    )
     readability = out["check_name"] == ARTICLES_ARE_READABLE.name
     comparison = out["check_name"] == COUNTIES_MATCH_REFERENCE.name
     held = _reference_elections(tables, reference)
@@ -1077,12 +1086,6 @@ def judge(
         reason = reason.mask(condition & ~failing.to_numpy(), why)
     status = np.select([failing.to_numpy(), reason.notna()], [FAILED, SKIPPED], PASSED)
     return out.assign(status=status, reason=reason)[VERDICT_COLUMNS]
-
-
-def _pairs_in(out: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
-    """Whether each row of ``out`` has its values of ``pairs``' columns among ``pairs``."""
-    keys = out[list(pairs.columns)]
-    return keys.merge(pairs, how="left", indicator=True)["_merge"].eq("both")
 
 
 def _reference_elections(tables: ElectionTables, reference: pd.DataFrame | None) -> set[str]:

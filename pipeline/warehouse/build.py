@@ -30,8 +30,10 @@ from pipeline.tables.extract import (
 )
 from pipeline.tables.reference import all_states, county_fips_changes, county_units
 
-# Creation order: every table after the tables it references, views last.
+# Creation order: table_keys first (every table's file declares its keys in it), every
+# table after the tables it references, views last.
 TABLES = [
+    "table_keys",
     "build_info",
     "article_versions",
     "dim_state",
@@ -442,8 +444,7 @@ def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str)
 
 def _delete_versions(connection: duckdb.DuckDBPyConnection, stale: pd.DataFrame) -> None:
     """Delete the rows of the given article versions (sha256, election_id) and the names
-    only they used. DuckDB checks a foreign key against committed rows: children first,
-    one table per transaction."""
+    only they used."""
     for name in ELECTION_TABLES:
         connection.execute(
             f"DELETE FROM {name} WHERE election_id IN (SELECT unnest($ids::INTEGER[]))",

@@ -32,6 +32,7 @@ from pipeline import progress
 from pipeline.cache import code_fingerprint
 from pipeline.tables.extract import ElectionTables
 from pipeline.warehouse.build import TABLES, BuildReport, build_warehouse, built_by_this_code
+from pipeline.warehouse.keys import key_violations
 
 STAGING_SUFFIX = ".staging"
 PUBLISHED_SUFFIX = ".published"
@@ -269,7 +270,8 @@ def refuse_if_written(live: Path) -> None:
 
 
 def verify_warehouse(path: Path, counts: dict[str, int]) -> None:
-    """Reopen the closed staging file and check that every table reads back whole."""
+    """Reopen the closed staging file and check that every table reads back whole and
+    that every declared key holds (:mod:`pipeline.warehouse.keys`)."""
     with duckdb.connect(str(path), read_only=True) as connection:
         for name, expected in counts.items():
             found = connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
@@ -277,6 +279,11 @@ def verify_warehouse(path: Path, counts: dict[str, int]) -> None:
                 raise RuntimeError(
                     f"new warehouse {path}: {name} has {found} rows, wrote {expected}"
                 )
+        broken = key_violations(connection)
+    if broken:
+        raise WarehouseRefused(
+            "the new warehouse breaks its keys, so it is not published:\n" + "\n".join(broken)
+        )
 
 
 def remove_staging_leftovers(live: Path) -> None:

@@ -1,0 +1,69 @@
+"""The warehouse's keys, proven rather than indexed.
+
+Every table's file in ``sql/`` declares its primary, unique and foreign keys as rows of
+``table_keys``, beside its ``CREATE TABLE``. DuckDB would keep an ART index per declared
+key and check it on every inserted row: on 3,000 articles that made the load 4.5× slower
+than ingesting the same rows without keys and the file 7× larger (docs/benchmarks.md).
+Instead, :func:`key_violations` proves every declared key with one query over the whole
+finished file, and the load publishes nothing when one fails, as a constraint error did.
+Analysts read the keys in ``table_keys``.
+"""
+
+import duckdb
+
+EXAMPLES = 3
+
+
+def key_violations(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """What breaks each declared key of the warehouse open on ``connection``, with a few
+    of the offending values; empty when every key holds."""
+    keys = connection.execute(
+        "SELECT table_name, kind, columns, referenced_table, referenced_columns "
+        "FROM table_keys ORDER BY ALL"
+    ).fetchall()
+    problems = []
+    for table, kind, columns, referenced, referenced_columns in keys:
+        named = f"({', '.join(columns)})"
+        if kind == "foreign key":
+            query = _orphans(table, columns, referenced, referenced_columns)
+            what = f"rows have a {named} that is not in {referenced}"
+        else:
+            query = _repeats(table, columns)
+            what = f"values of its {kind} {named} are held by more than one row"
+        rows = connection.execute(query).fetchall()
+        if rows:
+            examples = "; ".join(str(row[1:]) for row in rows)
+            problems.append(f"{table}: {rows[0][0]:,} {what}, e.g. {examples}")
+    return problems
+
+
+def _listed(columns: list[str]) -> str:
+    return ", ".join(f'k."{column}"' for column in columns)
+
+
+def _not_null(columns: list[str]) -> str:
+    """SQL keys ignore a row with a NULL in the key (MATCH SIMPLE): so does the proof (a
+    primary key column is NOT NULL in its table)."""
+    return " AND ".join(f'k."{column}" IS NOT NULL' for column in columns)
+
+
+def _repeats(table: str, columns: list[str]) -> str:
+    """Key values held by more than one row: their number, then the first few."""
+    return (
+        f"SELECT count(*) OVER (), * FROM (SELECT {_listed(columns)} FROM {table} k "
+        f"WHERE {_not_null(columns)} GROUP BY ALL HAVING count(*) > 1) "
+        f"ORDER BY ALL LIMIT {EXAMPLES}"
+    )
+
+
+def _orphans(table: str, columns: list[str], referenced: str, referenced_columns: list[str]) -> str:
+    """Rows whose key has no row in the referenced table: their number, then the first few."""
+    matched = " AND ".join(
+        f'k."{column}" = r."{other}"'
+        for column, other in zip(columns, referenced_columns, strict=True)
+    )
+    return (
+        f"SELECT count(*) OVER (), {_listed(columns)} FROM {table} k "
+        f"ANTI JOIN {referenced} r ON {matched} WHERE {_not_null(columns)} "
+        f"ORDER BY ALL LIMIT {EXAMPLES}"
+    )
