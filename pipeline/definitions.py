@@ -19,7 +19,7 @@ from pipeline.defs.automation import (
     raw_folder_sensor,
     reload_warehouse,
 )
-from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.resources import ArticleSource, ReferenceReturns, RunFrames, Warehouse
 from pipeline.defs.runs import LoadSlot
 
 # A code server started without the CLI (`dg dev` by hand, a deployment's own workspace)
@@ -45,7 +45,7 @@ defs = dg.Definitions(
             history_loads=dg.EnvVar.int("ELECTIONS_HISTORY_LOADS"),
         ),
         "reference_returns": ReferenceReturns(path=dg.EnvVar("ELECTIONS_REFERENCE_CSV")),
-        "io_manager": ArrowFrames(),
+        "io_manager": RunFrames(),
         "load_slot": LoadSlot(),
     },
     # One process: the multiprocess executor spends ~12 s starting processes.

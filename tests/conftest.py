@@ -13,7 +13,7 @@ import pytest
 from pipeline.checks.rules import evaluate
 from pipeline.definitions import defs
 from pipeline.defs.assets import county_maps
-from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.resources import ArticleSource, ReferenceReturns, RunFrames, Warehouse
 from pipeline.defs.runs import LoadSlot
 from pipeline.settings import SETTINGS
 from pipeline.tables.extract import ElectionTables, extract_articles, extract_tables
@@ -122,7 +122,7 @@ def materialize_all(
             ),
             "warehouse_file": Warehouse(path=str(warehouse)),
             "reference_returns": ReferenceReturns(path=str(reference or "")),
-            "io_manager": ArrowFrames(),
+            "io_manager": RunFrames(),
             "load_slot": LoadSlot(),
         },
     )

@@ -9,7 +9,7 @@ import pandas as pd
 from PIL import Image
 
 from pipeline.defs.assets import county_maps
-from pipeline.defs.resources import ArrowFrames, ArticleSource, ReferenceReturns, Warehouse
+from pipeline.defs.resources import ArticleSource, ReferenceReturns, RunFrames, Warehouse
 from pipeline.defs.runs import LoadSlot
 from pipeline.warehouse.maps import (
     NO_MARGIN,
@@ -80,7 +80,7 @@ def test_map_asset_shows_the_map_on_its_page(tmp_path):
             "article_source": ArticleSource(raw_dir=str(raw)),
             "warehouse_file": Warehouse(path=str(tmp_path / "w.duckdb")),
             "reference_returns": ReferenceReturns(path=""),
-            "io_manager": ArrowFrames(),
+            "io_manager": RunFrames(),
             "load_slot": LoadSlot(),
         },
     )

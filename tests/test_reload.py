@@ -17,7 +17,7 @@ import pytest
 from pipeline.defs.automation import nightly_reload, raw_folder_sensor
 from pipeline.defs.resources import ArticleSource
 from pipeline.warehouse.publish import STAGING_SUFFIX, writer_pid
-from tests.conftest import PROJECT, SEED_NAME, edit, materialize_all
+from tests.conftest import PROJECT, REFERENCE_CSV, SEED_NAME, edit, materialize_all
 
 BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
 
@@ -86,7 +86,12 @@ def test_reload_under_an_open_reader(raw, tmp_path, seed_text):
     finally:
         reader.kill()
     # no staging file, write-ahead log or partial cache left; the parse cache stays
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "w.duckdb", "w.duckdb.parse-cache"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "raw",
+        "w.duckdb",
+        "w.duckdb.parse-cache",
+        "w.duckdb.published",
+    ]
 
 
 def test_read_write_holder_stops_the_swap_and_is_named(raw, tmp_path, seed_text):
@@ -110,6 +115,106 @@ def test_read_write_holder_stops_the_swap_and_is_named(raw, tmp_path, seed_text)
         writer.wait()
     assert writer_pid(warehouse) is None
     assert rows(warehouse, "SELECT count(*) FROM dim_election") == [(1,)]  # still opens, unchanged
+
+
+NOTHING_CHANGED = (
+    "nothing changed since the last load (same article files, code and findings): "
+    "the warehouse was left as it is"
+)
+
+
+def identity(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def elections_run(raw: Path, warehouse: Path, home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "run"],
+        cwd=PROJECT,
+        env={
+            **os.environ,
+            "ELECTIONS_RAW_DIR": str(raw),
+            "ELECTIONS_WAREHOUSE": str(warehouse),
+            "DAGSTER_HOME": str(home),
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_a_reload_that_changes_nothing_publishes_nothing(raw, tmp_path, seed_text):
+    warehouse, home = tmp_path / "w.duckdb", tmp_path / "dagster"
+    (raw / SEED_NAME).write_text(seed_text)
+    first = elections_run(raw, warehouse, home)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert NOTHING_CHANGED not in first.stdout
+    before = identity(warehouse)
+    (raw / SEED_NAME).touch()  # a new modification time, the same text
+    second = elections_run(raw, warehouse, home)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"warehouse {warehouse}: 1 article(s)\n{NOTHING_CHANGED}\n" in second.stdout
+    assert identity(warehouse) == before  # not replaced, not written
+    assert rows(warehouse, "SELECT count(DISTINCT run_id) FROM load_log") == [(1,)]
+    assert rows(warehouse, "SELECT count(DISTINCT run_id) FROM dq_check_results") == [(1,)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dagster",
+        "raw",
+        "w.duckdb",
+        "w.duckdb.parse-cache",
+        "w.duckdb.published",
+    ]
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        runs = instance.get_runs()
+        assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 2
+
+        def latest(asset: str) -> list:
+            records = instance.fetch_materializations(dg.AssetKey(asset), limit=2).records
+            return [record.asset_materialization for record in records]
+
+        published, unchanged = reversed(latest("warehouse"))
+        assert (published.metadata["unchanged"].value, unchanged.metadata["unchanged"].value) == (
+            False,
+            True,
+        )
+        assert unchanged.metadata["articles"].value == 1
+        assert unchanged.metadata["versions added"].value == 0
+        assert published.tags["dagster/data_version"] == unchanged.tags["dagster/data_version"]
+        # The quality report of the unchanged run reads the same load from the same file.
+        reports = [m.metadata["summary"].value for m in latest("data_quality_report")]
+        assert reports[0] == reports[1]
+        assert reports[0] == (
+            "38 checks over 1 articles: 2 failing (0 ERROR), 1 skipped; 2 new failures and "
+            "0 fixed since the load before; 0 articles refused"
+        )
+    name, text = article_for_year(seed_text, 2008)
+    (raw / name).write_text(text)
+    third = elections_run(raw, warehouse, home)
+    assert third.returncode == 0, third.stderr[-3000:]
+    assert f"warehouse {warehouse}: 2 article(s)\n  quarantine" in third.stdout
+    assert identity(warehouse) != before
+    assert rows(warehouse, "SELECT count(DISTINCT run_id) FROM load_log") == [(2,)]
+
+
+def test_a_load_publishes_again_when_its_findings_or_the_file_changed(raw, tmp_path, seed_text):
+    """Besides the articles and the code, what a load publishes depends on the reference
+    returns it compares with; and a live file written since its load is not that load."""
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+
+    def load(reference=None) -> bool:
+        result = materialize_all(raw, warehouse, reference)
+        assert result.success
+        (materialization,) = result.asset_materializations_for_node("warehouse")
+        return materialization.metadata["unchanged"].value
+
+    assert [load(), load(), load(REFERENCE_CSV), load(REFERENCE_CSV)] == [False, True, False, True]
+    loads = "SELECT count(DISTINCT run_id) FROM dq_check_results WHERE check_name = ?"
+    assert rows(warehouse, loads.replace("?", "'counties_match_reference'")) == [(2,)]
+    os.utime(warehouse)  # as a write by another process would
+    assert [load(REFERENCE_CSV), load(REFERENCE_CSV)] == [False, True]
+    assert rows(warehouse, "SELECT count(DISTINCT run_id) FROM load_log") == [(3,)]
 
 
 def run_cli(raw: Path, warehouse: Path, home: Path) -> subprocess.Popen:

@@ -12,7 +12,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipeline.defs.runs import FRAMES_FOLDER, PROCESS_TAG, process_is_gone, process_token
+from pipeline.definitions import defs
+from pipeline.defs.runs import LOCK_FILE, PROCESS_TAG, process_is_gone, process_token
 from tests.conftest import PROJECT
 from tests.servers import wait_for
 from tests.test_reload import article_for_year, rows
@@ -87,7 +88,6 @@ def test_concurrent_loads_into_two_warehouses_never_mix(tmp_path, seed_text):
         assert set(logged) == {(file, "published") for file in own_files}
         waits += err.count("one load at a time per Dagster instance")
     assert waits >= 1  # the loads did meet, and one waited for the other
-    assert list((home / "storage" / FRAMES_FOLDER).iterdir()) == []  # no run's frames left
 
 
 def test_a_process_token_tells_a_live_process_from_a_dead_one():
@@ -108,6 +108,25 @@ def instance(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     with dg.DagsterInstance.get() as instance:
         yield instance
+
+
+def test_frames_last_as_long_as_their_run(instance, tmp_path, seed_text, monkeypatch):
+    monkeypatch.setenv("ELECTIONS_RAW_DIR", str(raw_folder(tmp_path / "raw", seed_text, [1904])))
+    monkeypatch.setenv("ELECTIONS_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    reload = defs.resolve_job_def("reload_warehouse")
+    assert reload.execute_in_process(instance=instance).success
+    # The warehouse alone cannot read the frames of the run before: it fails, saying so.
+    alone = reload.execute_in_process(
+        instance=instance, asset_selection=[dg.AssetKey("warehouse")], raise_on_error=False
+    )
+    (failure,) = alone.get_step_failure_events()
+    assert failure.step_failure_data.user_failure_data.description == (
+        "no frame of article_files in this run: frames last as long as the run that made "
+        "them. Run the whole reload_warehouse job."
+    )
+    # What the runs left in the instance's storage: the load lock and their captured logs.
+    stored = [path for path in Path(instance.storage_directory()).rglob("*") if path.is_file()]
+    assert {path.name for path in stored if path.parent.name != "compute_logs"} == {LOCK_FILE}
 
 
 def started_run(instance: dg.DagsterInstance) -> dg.DagsterRun | None:
@@ -159,4 +178,3 @@ def test_after_a_killed_run_the_sensors_next_run_launches(instance, tmp_path, se
     failed = instance.get_run_by_id(killed.run_id)
     assert failed.status == dg.DagsterRunStatus.FAILURE
     assert rows(warehouse, "SELECT count(*) FROM dim_election") == [(20,)]
-    assert list((home / "storage" / FRAMES_FOLDER).iterdir()) == []  # the killed run's too

@@ -29,9 +29,9 @@ from pipeline.checks.rules import (
     SKIPPED,
     Rule,
     all_rules,
+    cacheable_findings,
     evaluate,
     judge,
-    per_article_findings,
     without_consequences,
 )
 from pipeline.defs.history import prune_runs
@@ -39,8 +39,7 @@ from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
 from pipeline.defs.runs import LoadSlot
 from pipeline.settings import resolve
 from pipeline.tables.extract import ElectionTables
-from pipeline.tables.schemas import ASSET_TABLES, describe, typed_frame
-from pipeline.warehouse.maps import draw_election_maps
+from pipeline.tables.schemas import ASSET_TABLES, describe, dtypes, typed_frame
 from pipeline.warehouse.publish import WarehouseRefused, check_before_build, publish_warehouse
 from pipeline.warehouse.quality import quality_report
 
@@ -50,16 +49,18 @@ WAREHOUSE_GROUP = "warehouse"
 SHOWN_CELLS = 50
 
 
-def table_metadata(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
-    """Row count, column schema and a preview, for an asset's page in the UI."""
-    schema = dg.TableSchema(
-        columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.dtypes.items()]
+def row_count(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
+    """What a materialization of a frame records: its row count. Its columns are the
+    asset's definition (:func:`column_schema`), the same on every run, so they are not
+    repeated in every run's events; the rows are in the warehouse."""
+    return {"dagster/row_count": dg.MetadataValue.int(len(frame))}
+
+
+def column_schema(table_name: str) -> dg.TableSchema:
+    """The columns of an extracted table and their dtypes, as its model types them."""
+    return dg.TableSchema(
+        columns=[dg.TableColumn(name, str(dtype)) for name, dtype in dtypes(table_name).items()]
     )
-    return {
-        "dagster/row_count": dg.MetadataValue.int(len(frame)),
-        "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-        "preview": table(frame.drop(columns=["file", "text"], errors="ignore"), rows=10),
-    }
 
 
 def table(frame: pd.DataFrame, rows: int = SHOWN_CELLS) -> dg.MetadataValue:
@@ -112,7 +113,7 @@ def article_files(
         columns=["file", "sha256", "bytes", "text", "error", "error_line"],
     ).astype({"error_line": "Int64"})
     progress.report("read", len(paths), len(paths), "files")
-    yield dg.Output(files, metadata=table_metadata(files))
+    yield dg.Output(files, metadata=row_count(files))
     yield dg.AssetCheckResult(
         check_name=RAW_FOLDER_HAS_ARTICLES.name,
         passed=len(files) > 0,
@@ -130,27 +131,50 @@ def check_spec(rule: Rule) -> dg.AssetCheckSpec:
     )
 
 
-def check_result(rule: Rule, findings: pd.DataFrame, verdicts: pd.DataFrame):
-    """A rule's verdict over all articles with the failing cells an analyst needs to see,
-    without the logs; None when the rule could not run on any article (skipped: Dagster
-    then shows the check as skipped, and the reason is in the load's quality report).
-    Dagster knows no INFO severity: an INFO rule passes, with its notes as metadata."""
-    statuses = set(verdicts.loc[verdicts["check_name"] == rule.name, "status"])
+def check_result(rule: Rule, failing: pd.DataFrame, statuses: set[str]):
+    """A rule's verdict over all articles (``statuses``: its verdicts' statuses) with the
+    cells that fail it (``failing``), as an analyst needs to see them, without the logs;
+    None when the rule could not run on any article (skipped: Dagster then shows the
+    check as skipped, and the reason is in the load's quality report). Dagster knows no
+    INFO severity: an INFO rule passes, with its notes as metadata."""
     if statuses <= {SKIPPED}:
         return None
-    failing = findings[findings["check"] == rule.name]
-    shown = failing[["file", "section", "line", "key", "column", "published", "expected"]]
+    metadata = {
+        "failures": dg.MetadataValue.int(len(failing)),
+        "articles": dg.MetadataValue.int(failing["file"].nunique()),
+    }
+    if len(failing):
+        shown = failing[["file", "section", "line", "key", "column", "published", "expected"]]
+        metadata["failing cells"] = table(
+            shown.rename(columns={"line": "row (line)", "key": "row"})
+        )
     return dg.AssetCheckResult(
         asset_key=rule.table,
         check_name=rule.name,
         passed=FAILED not in statuses or rule.severity == INFO,
         severity=dg.AssetCheckSeverity(ERROR if rule.severity == ERROR else "WARN"),
-        metadata={
-            "failures": dg.MetadataValue.int(len(failing)),
-            "articles": dg.MetadataValue.int(failing["file"].nunique()),
-            "failing cells": table(shown.rename(columns={"line": "row (line)", "key": "row"})),
-        },
+        metadata=metadata,
     )
+
+
+def check_results(findings: pd.DataFrame, verdicts: pd.DataFrame, selected: set[str]):
+    """The result of every selected check that could run, then one line naming those that
+    could not, each with its most common reason."""
+    failing = dict(tuple(findings.groupby("check")))
+    pairs = verdicts[["check_name", "status"]].drop_duplicates()
+    statuses = pairs.groupby("check_name")["status"].agg(set).to_dict()
+    skipped = []
+    for rule in all_rules():
+        if rule.name not in selected:
+            continue
+        result = check_result(rule, failing.get(rule.name, findings.head(0)), statuses[rule.name])
+        if result is not None:
+            yield result
+            continue
+        reasons = verdicts.loc[verdicts["check_name"] == rule.name, "reason"]
+        skipped.append(f"{rule.name} ({reasons.mode().iat[0]})")
+    if skipped:
+        yield f"checks skipped: {'; '.join(skipped)}"
 
 
 QUALITY_OUTPUTS = {
@@ -166,7 +190,10 @@ QUALITY_OUTPUTS = {
     outs={
         **{
             name: dg.AssetOut(
-                description=describe(name), group_name=EXTRACTED_GROUP, kinds={"pandas"}
+                description=describe(name),
+                group_name=EXTRACTED_GROUP,
+                kinds={"pandas"},
+                metadata={"dagster/column_schema": column_schema(name)},
             )
             for name in ASSET_TABLES
         },
@@ -208,7 +235,7 @@ def extracted_tables(
         findings = evaluate(tables, extraction.unreadable, reference, extraction.known)
     if extraction.changed:
         try:
-            cache.save(tables, per_article_findings(findings))
+            cache.save(tables, cacheable_findings(findings), extraction.refused)
         except OSError as error:  # the cache saves time, never data: the load goes on
             context.log.warning(f"parse cache {cache.folder} not saved: {error}")
     findings = without_consequences(findings)
@@ -218,15 +245,13 @@ def extracted_tables(
     selected_outputs = context.op_execution_context.selected_output_names
     for name, frame in outputs.items():
         if name in selected_outputs:
-            yield dg.Output(frame, output_name=name, metadata=table_metadata(frame))
+            yield dg.Output(frame, output_name=name, metadata=row_count(frame))
     selected = {key.name for key in context.selected_asset_check_keys}
-    for rule in all_rules():
-        result = check_result(rule, findings, verdicts) if rule.name in selected else None
-        if result is not None:
+    for result in check_results(findings, verdicts, selected):
+        if isinstance(result, str):
+            context.log.info(result)
+        else:
             yield result
-        elif rule.name in selected:
-            reasons = verdicts.loc[verdicts["check_name"] == rule.name, "reason"]
-            context.log.info(f"check {rule.name} skipped: {reasons.mode().iat[0]}")
 
 
 @dg.asset(
@@ -241,14 +266,16 @@ def warehouse(
     **inputs: pd.DataFrame,
 ) -> dg.MaterializeResult:
     """The DuckDB warehouse: star schema, analyst views and data-quality history, replaced
-    as a whole on each load. Refused articles keep their last good version."""
+    as a whole on each load that changes something. Refused articles keep their last good
+    version. A load that would publish what the warehouse holds (same files, code and
+    findings) leaves it as it is: no new file, no history rows; its data version stays."""
     path = resolve(warehouse_file.path)
     tables = ElectionTables(
         **{name: inputs[name] for name in ASSET_TABLES}, sections=typed_frame("sections", [])
     )
     try:
         with progress.listening(progress.Throttled(context.log.info)):
-            report = publish_warehouse(
+            publication = publish_warehouse(
                 tables,
                 inputs["quality_findings"],
                 inputs["quality_verdicts"],
@@ -261,10 +288,12 @@ def warehouse(
         raise dg.Failure(description=str(error)) from None
     # This run is one of the loads the history keeps.
     pruned = prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)
+    report = publication.report
     refused = report.refused
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path.resolve())),
+            "unchanged": dg.MetadataValue.bool(not publication.replaced),
             "articles": dg.MetadataValue.int(report.counts["dim_election"]),
             "versions added": dg.MetadataValue.int(report.added),
             "versions removed": dg.MetadataValue.int(report.removed),
@@ -272,7 +301,8 @@ def warehouse(
             "refused": dg.MetadataValue.int(len(refused)),
             "refused articles": table(refused),
             "rows": table(pd.DataFrame(report.counts.items(), columns=["table", "rows"]), 100),
-        }
+        },
+        data_version=dg.DataVersion(publication.load),
     )
 
 
@@ -318,6 +348,9 @@ def county_maps(
     """A choropleth of county margins (Republican minus Democratic) for each election, as
     PNG files in ``<warehouse>.maps/``; only elections whose article changed are drawn
     again. Drawn after each reload under `make ui`, or by `make maps`."""
+    # Imported here: matplotlib takes a third of a second that a reload never needs.
+    from pipeline.warehouse.maps import draw_election_maps
+
     path = resolve(warehouse_file.path)
     folder = path.with_name(path.name + ".maps")
     maps = draw_election_maps(path, folder, code_fingerprint())

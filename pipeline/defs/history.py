@@ -14,6 +14,8 @@ import dagster as dg
 from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
 from dagster._core.storage.event_log.sql_event_log import SqlEventLogStorage
 
+from pipeline.defs.eventlog import release
+
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
 
 
@@ -34,6 +36,7 @@ def prune_runs(instance: dg.DagsterInstance, job_name: str, keep: int) -> int:
                 connection.execute(table.delete().where(table.c.run_id == run_id))
         shard = getattr(instance.event_log_storage, "path_for_shard", None)
         if shard is not None:  # SQLite: one event-log file per run
+            release(shard(run_id))
             Path(shard(run_id)).unlink(missing_ok=True)
         shutil.rmtree(Path(instance.storage_directory()) / run_id, ignore_errors=True)
     return len(old)

@@ -5,8 +5,7 @@ A load may start from the CLI (``elections run`` executes in its own process and
 bypasses the instance's run queue), the UI, the sensor or the schedule. Whatever
 started it, the :class:`LoadSlot` resource holds an exclusive lock on a file of the
 instance for the whole run, so two loads never interleave, even into different
-warehouses; the frames a run hands from one asset to the next live in a folder of
-that run alone, removed when the run ends.
+warehouses.
 
 A run whose process is killed (SIGKILL, the OOM killer) never records its end: it
 stays STARTED, holds the queue's only slot (``max_concurrent_runs: 1``) and no sensor
@@ -19,7 +18,6 @@ whose process is gone.
 
 import fcntl
 import os
-import shutil
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,14 +25,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipeline.defs.eventlog import kept_open
+
 PROCESS_TAG = "elections/process"
 LOCK_FILE = "elections-load.lock"
-FRAMES_FOLDER = "frames"
-
-
-def frames_folder(instance: dg.DagsterInstance, run_id: str) -> Path:
-    """The folder of the frames one run hands from asset to asset."""
-    return Path(instance.storage_directory()) / FRAMES_FOLDER / run_id
 
 
 def _start_ticks(pid: int) -> str | None:
@@ -93,12 +87,11 @@ def fail_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
 def exclusive_load(
     instance: dg.DagsterInstance, run_id: str, log: dg.DagsterLogManager
 ) -> Iterator[None]:
-    """Hold the instance's load lock (waiting for the load that holds it), and remove
-    the run's frames when it ends.
+    """Hold the instance's load lock (waiting for the load that holds it) until the run
+    ends.
 
     The lock is an ``flock`` on a file in the instance's storage folder: the kernel
-    releases it when its process dies, so a killed load never leaves it held. While
-    it is held no other load runs, so frames of other runs are a killed run's leftovers.
+    releases it when its process dies, so a killed load never leaves it held.
     """
     storage = Path(instance.storage_directory())
     storage.mkdir(parents=True, exist_ok=True)
@@ -113,14 +106,9 @@ def exclusive_load(
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, f"run {run_id} (PID {os.getpid()})\n".encode(), 0)
-        frames = frames_folder(instance, run_id)
-        if frames.parent.is_dir():
-            for leftover in frames.parent.iterdir():
-                shutil.rmtree(leftover, ignore_errors=True)
         try:
             yield
         finally:
-            shutil.rmtree(frames, ignore_errors=True)
             os.ftruncate(descriptor, 0)
     finally:
         os.close(descriptor)
@@ -134,8 +122,11 @@ class LoadSlot(dg.ConfigurableResource):
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["LoadSlot"]:
         instance, run_id = context.instance, context.run.run_id
-        instance.add_run_tags(run_id, {PROCESS_TAG: process_token()})
-        for failed in fail_abandoned_runs(instance):
-            context.log.warning(f"run {failed} was left behind by a killed process: marked failed")
-        with exclusive_load(instance, run_id, context.log):
-            yield self
+        with kept_open():  # a run the UI, the sensor or the schedule started, too
+            instance.add_run_tags(run_id, {PROCESS_TAG: process_token()})
+            for failed in fail_abandoned_runs(instance):
+                context.log.warning(
+                    f"run {failed} was left behind by a killed process: marked failed"
+                )
+            with exclusive_load(instance, run_id, context.log):
+                yield self

@@ -5,26 +5,37 @@ built it; else a new file), verifies it, and renames it over the live file. Read
 holding the live file open read-only keep their snapshot; new connections see the new
 data. A failure at any point, a killed process included, leaves the live file as it
 was: only the rename changes it, and the rename is atomic.
+
+A load that would publish what the live file holds already publishes nothing: no copy,
+no new file, no history rows (the quality history then still compares the last two
+loads that changed something). What a load would publish is summed up in one hash
+(:func:`load_fingerprint`), recorded beside the live file after each swap with the
+identity of the file it left there (``<warehouse>.published``); a live file replaced or
+written since by anything else does not match the record, and is replaced as usual.
 """
 
 import fcntl
+import hashlib
 import os
 import shutil
 import struct
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from pipeline import progress
+from pipeline.cache import code_fingerprint
 from pipeline.tables.extract import ElectionTables
-from pipeline.warehouse.build import BuildReport, build_warehouse, built_by_this_code
+from pipeline.warehouse.build import TABLES, BuildReport, build_warehouse, built_by_this_code
 from pipeline.warehouse.keys import key_violations
 
 STAGING_SUFFIX = ".staging"
+PUBLISHED_SUFFIX = ".published"
 # struct flock on Linux: short l_type, short l_whence, off_t l_start, off_t l_len, pid_t l_pid.
 FLOCK = "hhqqi4x"
 
@@ -48,6 +59,17 @@ class WarehouseBusy(WarehouseRefused):
     """The live warehouse is open read-write by another process: it cannot be replaced."""
 
 
+@dataclass
+class Publication:
+    """What a load left at the warehouse path: the report of the load the live file holds,
+    that load's fingerprint, and whether this load replaced the file (False: the file held
+    this very load already, and was left as it is)."""
+
+    report: BuildReport
+    load: str
+    replaced: bool
+
+
 def publish_warehouse(
     tables: ElectionTables,
     findings: pd.DataFrame,
@@ -56,11 +78,15 @@ def publish_warehouse(
     live: Path,
     run_id: str,
     history_loads: int,
-) -> BuildReport:
+) -> Publication:
     """Bring a staging copy of ``live`` up to date with the load, verify it, and rename
-    it over ``live`` (see :func:`~pipeline.warehouse.build.build_warehouse`)."""
+    it over ``live`` (see :func:`~pipeline.warehouse.build.build_warehouse`); or, when
+    ``live`` holds this load already, leave it as it is."""
+    load = load_fingerprint(files, findings, verdicts, history_loads)
     live.parent.mkdir(parents=True, exist_ok=True)
     with reload_lock(live.parent):
+        if holds_load(live, load):
+            return Publication(live_report(live), load, replaced=False)
         remove_staging_leftovers(live)
         refuse_if_written(live)
         check_before_build(live, int(files["bytes"].sum()))
@@ -81,12 +107,79 @@ def publish_warehouse(
             if live.exists():  # a warehouse made read-only (0444) stays so
                 shutil.copymode(live, staging)
             progress.report("swap")
+            published_record(live).unlink(missing_ok=True)
             os.replace(staging, live)
             wal.unlink(missing_ok=True)  # belonged to the replaced file
+            record_load(live, load)
         finally:
             for leftover in (staging, staging.with_name(staging.name + ".wal")):
                 leftover.unlink(missing_ok=True)
-    return report
+    return Publication(report, load, replaced=True)
+
+
+def load_fingerprint(
+    files: pd.DataFrame, findings: pd.DataFrame, verdicts: pd.DataFrame, history_loads: int
+) -> str:
+    """What a load publishes, as one hash: the code, the name and version of every file,
+    every finding and verdict, and the loads of history kept. Loads with the same
+    fingerprint publish the same rows (the tables follow from the files and the code)."""
+    digest = hashlib.sha256(f"{code_fingerprint()} {history_loads}".encode())
+    # Findings reused from the parse cache come in another order than fresh ones.
+    ordered = findings.sort_values(list(findings.columns), kind="stable")
+    for frame in (files[["file", "sha256"]], ordered, verdicts):
+        digest.update(" ".join(frame.columns).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def published_record(live: Path) -> Path:
+    """The file that records the load ``live`` holds (see :func:`record_load`)."""
+    return live.with_name(live.name + PUBLISHED_SUFFIX)
+
+
+def file_identity(path: Path) -> str:
+    """Device, inode, size and modification time: they change when anything replaces or
+    writes the file."""
+    status = path.stat()
+    return f"{status.st_dev} {status.st_ino} {status.st_size} {status.st_mtime_ns}"
+
+
+def record_load(live: Path, load: str) -> None:
+    """Record that ``live``, as it is now, holds the load ``load``. The record only saves
+    work: when it cannot be written, the next load publishes again."""
+    record = published_record(live)
+    partial = record.with_name(f"{record.name}.{uuid.uuid4().hex}{STAGING_SUFFIX}")
+    try:
+        partial.write_text(f"{load} {file_identity(live)}\n")
+        os.replace(partial, record)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def holds_load(live: Path, load: str) -> bool:
+    """Whether ``live`` is the file a load with fingerprint ``load`` left, untouched since
+    (and without a write-ahead log of another writer beside it)."""
+    try:
+        recorded = published_record(live).read_text().strip()
+        current = f"{load} {file_identity(live)}"
+    except OSError:
+        return False
+    return recorded == current and not live.with_name(live.name + ".wal").exists()
+
+
+def live_report(live: Path) -> BuildReport:
+    """The report of the load the live file holds: its rows per table and its load log."""
+    with duckdb.connect(str(live), read_only=True) as connection:
+        counts = {
+            name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in TABLES
+        }
+        log = connection.execute(
+            """SELECT file, sha256, status, published_sha256, reason FROM load_log
+               WHERE run_id = (SELECT run_id FROM load_log ORDER BY loaded_at DESC LIMIT 1)
+               ORDER BY file"""
+        ).df()
+    return BuildReport(counts, log, added=0, removed=0)
 
 
 def check_before_build(live: Path, article_bytes: int) -> None:

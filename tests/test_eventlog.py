@@ -1,0 +1,41 @@
+"""Dagster's SQLite storage during a load: every event is stored, without a commit that
+waits for the disk nor a write-ahead log folded back after each event; afterwards the
+databases are whole, their logs folded back."""
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+
+from pipeline.defs.eventlog import kept_open
+from tests.conftest import PROJECT
+
+
+def synchronous_of_a_new_connection(instance: dg.DagsterInstance) -> int:
+    """``PRAGMA synchronous`` of a connection Dagster opens to its index database."""
+    with instance.event_log_storage.index_connection() as connection:
+        return connection.exec_driver_sql("PRAGMA synchronous").scalar()
+
+
+def test_events_stored_in_a_kept_open_block_are_whole_after_it(tmp_path):
+    home = tmp_path / "dagster"
+    home.mkdir()
+    shutil.copyfile(PROJECT / "dagster.yaml", home / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        run = instance.create_run_for_job(dg.GraphDefinition("empty").to_job())
+        shard = Path(instance.event_log_storage.path_for_shard(run.run_id))
+        assert synchronous_of_a_new_connection(instance) == 2  # FULL: Dagster's default
+        assert not shard.with_name(shard.name + "-wal").exists()  # folded back at each close
+        with kept_open():
+            for number in range(20):
+                instance.report_engine_event(f"event {number}", run)
+            assert synchronous_of_a_new_connection(instance) == 1  # NORMAL: no fsync per commit
+            assert shard.with_name(shard.name + "-wal").exists()  # kept between events
+        assert not shard.with_name(shard.name + "-wal").exists()  # folded back at the end
+        assert synchronous_of_a_new_connection(instance) == 2
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        messages = [
+            record.event_log_entry.message
+            for record in instance.get_records_for_run(run.run_id).records
+        ]
+        assert messages[-20:] == [f"event {number}" for number in range(20)]
