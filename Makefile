@@ -20,7 +20,7 @@ run: setup
 
 ## test: lint, then the whole test suite
 test: setup lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check .
