@@ -46,7 +46,7 @@ export: setup
 maps: setup
 	@$(BIN)/elections maps
 
-## bench: the whole `make run` on generated corpora against its floors, peak RSS at 1k/3k/10k
+## bench: the whole `make run` on generated corpora against its floors, peak RSS at 1k/2k/4k
 ##        articles, and a flame graph of a cold run (docs/benchmarks.md; about 5 minutes)
 bench: setup
 	$(BIN)/python -m benchmarks.run --flame docs/benchmarks-flame.svg
