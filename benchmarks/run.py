@@ -276,6 +276,9 @@ def main() -> None:
         shutil.rmtree(warehouse.with_name(warehouse.name + ".parse-cache"), ignore_errors=True)
         warehouse.unlink(missing_ok=True)
         make_run(raw, warehouse, home, flame=arguments.flame.resolve())
+        # paths relative to the checkout: the graph is committed in docs/
+        graph = arguments.flame.read_text().replace(f"{PROJECT}/", "").replace(str(PROJECT), ".")
+        arguments.flame.write_text(graph)
 
     versions = (
         f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, pandas {pd.__version__}"
