@@ -395,3 +395,16 @@ def test_article_without_by_county_table(seed_text):
     end = seed_text.index("====Counties that flipped")
     with pytest.raises(ArticleError, match="no by-county table"):
         tables_from_text(seed_text[:start] + seed_text[end:])
+
+
+def test_an_empty_county_cell_is_named_even_with_a_value_beyond_the_table(seed_text):
+    """Ten filled cells where ten are needed, but one of them stands past the table."""
+    shifted = seed_text.replace(
+        "| Adair | 6,367 | 55.83% | 4,938 |", "| Adair | 6,367 | 55.83% |  | 4,938 |"
+    )
+    with pytest.raises(ArticleError) as error:
+        tables_from_text(shifted)
+    assert str(error.value) == (
+        f"{SEED_NAME}, section 'Results > By county', line 89: row 'Adair' has an empty cell "
+        "(cell 4 of the 10 the header needs) (a missing cell, or the file is cut off mid-table)"
+    )

@@ -1130,9 +1130,15 @@ def _county_table(article: Article, candidates: list[str], required: bool) -> _C
             break
         # The county name and every count and percentage cell must be filled.
         if len(row.cells) < width or not all(row.cells[:width]):
+            filled = len(row.filled)
+            problem = (
+                f"has {filled} filled cells where the header needs {width}"
+                if filled < width  # else a cell is empty and a value stands beyond the table
+                else f"has an empty cell (cell {row.cells.index('') + 1} of the {width} "
+                "the header needs)"
+            )
             refusal = article.error(
-                f"row '{name}' has {len(row.filled)} filled cells where the header needs {width} "
-                "(a missing cell, or the file is cut off mid-table)",
+                f"row '{name}' {problem} (a missing cell, or the file is cut off mid-table)",
                 section,
                 row.line,
             )
