@@ -29,12 +29,6 @@ from pipeline.tables.schemas import ASSET_TABLES, MODELS
 IMPORTS = "import dagster, duckdb, pandas, pandera.pandas"
 
 
-def seconds(function, *args) -> float:
-    start = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - start
-
-
 def imports() -> float:
     """A child interpreter importing Dagster, DuckDB, pandas and pandera, start to exit."""
     start = time.perf_counter()

@@ -158,7 +158,7 @@ def main() -> None:
     cells, tokenize_s = timed(floors.tokenize, texts)
     files = pd.DataFrame([read_source(path) for path in paths])
     (tables, unreadable), parse_s = timed(extract_articles, files)
-    validate_s = floors.seconds(floors.validate, tables)
+    _, validate_s = timed(floors.validate, tables)
     frames = {
         **reference_frames(),
         **election_frames(tables),
