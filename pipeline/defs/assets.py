@@ -157,24 +157,25 @@ def check_result(rule: Rule, failing: pd.DataFrame, statuses: set[str]):
     )
 
 
-def check_results(findings: pd.DataFrame, verdicts: pd.DataFrame, selected: set[str]):
-    """The result of every selected check that could run, then one line naming those that
-    could not, each with its most common reason."""
+def check_results(
+    findings: pd.DataFrame, verdicts: pd.DataFrame, selected: set[str]
+) -> tuple[list[dg.AssetCheckResult], list[str]]:
+    """The result of every selected check that could run, and the checks that could not,
+    each named with its most common reason."""
     failing = dict(tuple(findings.groupby("check")))
     pairs = verdicts[["check_name", "status"]].drop_duplicates()
     statuses = pairs.groupby("check_name")["status"].agg(set).to_dict()
-    skipped = []
+    results, skipped = [], []
     for rule in all_rules():
         if rule.name not in selected:
             continue
         result = check_result(rule, failing.get(rule.name, findings.head(0)), statuses[rule.name])
         if result is not None:
-            yield result
-            continue
-        reasons = verdicts.loc[verdicts["check_name"] == rule.name, "reason"]
-        skipped.append(f"{rule.name} ({reasons.mode().iat[0]})")
-    if skipped:
-        yield f"checks skipped: {'; '.join(skipped)}"
+            results.append(result)
+        else:
+            reasons = verdicts.loc[verdicts["check_name"] == rule.name, "reason"]
+            skipped.append(f"{rule.name} ({reasons.mode().iat[0]})")
+    return results, skipped
 
 
 QUALITY_OUTPUTS = {
@@ -247,11 +248,10 @@ def extracted_tables(
         if name in selected_outputs:
             yield dg.Output(frame, output_name=name, metadata=row_count(frame))
     selected = {key.name for key in context.selected_asset_check_keys}
-    for result in check_results(findings, verdicts, selected):
-        if isinstance(result, str):
-            context.log.info(result)
-        else:
-            yield result
+    results, skipped = check_results(findings, verdicts, selected)
+    yield from results
+    if skipped:
+        context.log.info(f"checks skipped: {'; '.join(skipped)}")
 
 
 @dg.asset(
