@@ -1,11 +1,17 @@
-"""The parse cache: the extracted tables of the last load, their per-article findings
-and the articles refused when parsed, so that a reload parses and checks again only the
-articles that changed.
+"""The parse cache: the typed tables, findings and verdicts of the last load, one segment
+per group of states, so that a reload parses and checks again only the states whose
+articles changed, and a load never holds the tables of every article at once.
 
-An article's tables depend on its text and on the code that reads it, so the cache is
-keyed by file name and content hash (SHA-256) and is valid only for the code that wrote
-it (:func:`code_fingerprint`). It lives beside the warehouse and is replaced atomically;
-losing it costs one full parse, never a wrong row.
+A segment is a folder of Arrow IPC files (LZ4): one per typed table, the articles it
+holds (file, content hash, state), the articles refused when parsed (with their error),
+and the findings and verdicts of every check on its articles. A segment's rows depend
+on the text of its articles, the code that reads them and the reference returns compared
+with (:func:`code_fingerprint`, a hash of the reference file): the cache is valid only
+for the code and reference that wrote it.
+
+``CURRENT`` lists the segments of the last load (JSON); it is replaced atomically, then
+the segments it no longer lists are deleted. A reader sees one load's segments whole, or
+none, and falls back to parsing: losing the cache costs one full parse, never a wrong row.
 
 A refusal is a finding like any other: an article whose text cannot be parsed is kept
 with its error (section, line, reason) under its content hash, and is parsed again only
@@ -14,10 +20,12 @@ regular file, ...) are not kept: that depends on the settings too, and costs no 
 """
 
 import hashlib
+import json
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -26,14 +34,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import feather
 
-from pipeline.checks.rules import KnownFindings, known_findings
 from pipeline.settings import PACKAGE
-from pipeline.tables.extract import ElectionTables, extract_articles
+from pipeline.tables.extract import ElectionTables
 from pipeline.text.article import ArticleError
 
-FINDINGS = "findings"
-REFUSED = "refused"
+ARTICLES, REFUSED, FINDINGS, VERDICTS = "articles", "refused", "findings", "verdicts"
 REFUSED_TYPES = {"file": "str", "sha256": "str", "section": "str", "line": "Int64", "reason": "str"}
+POINTER = "CURRENT"
 
 
 @cache
@@ -49,88 +56,185 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class ParseCache:
-    """Extracted tables, per-article findings and parse refusals of the last load, in
-    the folder ``<warehouse>.parse-cache``.
+@dataclass(frozen=True)
+class Segment:
+    """The cached tables, findings and verdicts of the articles of ``states`` (postal
+    codes; '' for articles whose title names no state), in ``folder``; ``rows``: rows
+    per typed table."""
 
-    Each save writes a new generation folder of Arrow IPC files (one per table), then
-    points ``CURRENT`` at it with an atomic rename: a reader sees one generation whole,
-    or none, and falls back to parsing. The files are compressed with LZ4: the file name
-    and the other cells repeated on every row shrink fivefold (3,009 articles: 41 MB,
-    against 198 MB uncompressed). zstd packs them into 16 MB, but a reload then takes
-    half a second more to read them.
-    """
+    folder: Path
+    states: tuple[str, ...]
+    rows: dict[str, int] = field(hash=False)
+    sizes: dict[str, int] = field(hash=False, default_factory=dict)  # bytes of each file
+
+    def intact(self) -> bool:
+        """Whether every file of the segment is there, as large as when it was written."""
+        try:
+            return all(
+                (self.folder / f"{name}.arrow").stat().st_size == size
+                for name, size in self.sizes.items()
+            )
+        except OSError:
+            return False
+
+    def read(self, name: str) -> pa.Table:
+        """One of the segment's files as an Arrow table."""
+        return feather.read_table(self.folder / f"{name}.arrow")
+
+    def frame(self, name: str, files: set[str] | None = None) -> pd.DataFrame:
+        """One of the segment's files as a DataFrame, only the rows of ``files`` if given
+        (Arrow filters rows several times faster than pandas, and converts only those kept)."""
+        table = self.read(name)
+        if files is not None:
+            wanted = pa.array(sorted(files), table.schema.field("file").type)
+            table = table.filter(pc.is_in(table["file"], value_set=wanted))
+        return table.to_pandas()
+
+    def tables(self, files: set[str] | None = None) -> ElectionTables:
+        """The typed tables of the segment's articles (of ``files`` only, if given)."""
+        return ElectionTables(**{name: self.frame(name, files) for name in ElectionTables.names()})
+
+
+def write_segment(
+    folder: Path,
+    states: tuple[str, ...],
+    frames: dict[str, pd.DataFrame],
+) -> Segment:
+    """Write a segment of ``states``: ``frames`` holds each typed table and the articles,
+    refusals, findings and verdicts (see the module's docstring)."""
+    folder.mkdir(parents=True)
+    sizes = {}
+    for name, frame in frames.items():
+        path = folder / f"{name}.arrow"
+        feather.write_feather(frame, path, compression="lz4")
+        sizes[name] = path.stat().st_size
+    rows = {name: len(frames[name]) for name in ElectionTables.names()}
+    return Segment(folder, states, rows, sizes)
+
+
+@dataclass(frozen=True)
+class TableStore:
+    """The typed tables of a load, as the segments of the parse cache hold them."""
+
+    segments: tuple[Segment, ...]
+
+    def rows(self, name: str) -> int:
+        """Rows of a typed table over every article."""
+        return sum(segment.rows[name] for segment in self.segments)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A whole typed table of every article (for a reader that wants it whole: a load
+        reads it a segment at a time, see :meth:`tables`)."""
+        return pd.concat([segment.frame(name) for segment in self.segments], ignore_index=True)
+
+    def tables(self, files: set[str]) -> Iterator[ElectionTables]:
+        """The typed tables of ``files``, a segment at a time."""
+        for segment in self.segments:
+            held = set(segment.frame("elections", files)["file"])
+            if held:
+                yield segment.tables(held)
+
+    def elections(self) -> pd.DataFrame:
+        """File, content hash and election (year, state_po) of every article with tables."""
+        columns = ["file", "sha256", "year", "state_po"]
+        return pd.concat(
+            [segment.read("elections").select(columns).to_pandas() for segment in self.segments]
+            or [ElectionTables.concat([]).elections[columns]],
+            ignore_index=True,
+        )
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """One typed table of a load, where the parse cache's segments hold it: what an
+    extracted asset hands to the warehouse, instead of the rows of every article."""
+
+    store: TableStore
+    name: str
+
+    def __len__(self) -> int:
+        return self.store.rows(self.name)
+
+    def frame(self) -> pd.DataFrame:
+        """The whole table, every article's rows."""
+        return self.store.frame(self.name)
+
+
+class ParseCache:
+    """The segments of the last load, in the folder ``<warehouse>.parse-cache``."""
 
     def __init__(self, warehouse: Path):
         self.folder = warehouse.with_name(warehouse.name + ".parse-cache")
-        self.pointer = self.folder / "CURRENT"
+        self.pointer = self.folder / POINTER
 
-    def load(self) -> dict[str, pa.Table] | None:
-        """The cached tables, findings (``findings``) and refusals (``refused``) by name, as
-        Arrow tables, or None when there are none for this code."""
+    def segments(self, reference: str) -> list[Segment]:
+        """The segments of the last load, if it ran this code and compared with the
+        reference whose fingerprint is ``reference``, and all are intact; else none."""
         try:
-            code, generation = self.pointer.read_text().split()
-            if code != code_fingerprint():
-                return None
-            return {
-                name: feather.read_table(self.folder / generation / f"{name}.arrow")
-                for name in [*ElectionTables.names(), FINDINGS, REFUSED]
-            }
-        except (OSError, ValueError, pa.ArrowException):
-            return None
+            listed = json.loads(self.pointer.read_text())
+            if listed["code"] != code_fingerprint() or listed["reference"] != reference:
+                return []
+            segments = [
+                Segment(self.folder / name, tuple(entry["states"]), entry["rows"], entry["sizes"])
+                for name, entry in listed["segments"].items()
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+        return segments if all(segment.intact() for segment in segments) else []
 
-    def save(self, tables: ElectionTables, findings: pd.DataFrame, refused: pd.DataFrame) -> None:
-        """Cache ``tables``, the per-article ``findings`` of their articles and the
-        articles ``refused`` when parsed (see :func:`parse_refusals`)."""
+    def new_folder(self) -> Path:
+        """A folder for a new segment (not created)."""
         if self.folder.exists() and not self.folder.is_dir():  # not ours: start afresh
             self.folder.unlink()
-        generation = uuid.uuid4().hex
-        partial = self.folder / f"CURRENT.{generation}"
+        return self.folder / uuid.uuid4().hex
+
+    def keep(self, segments: list[Segment], reference: str) -> None:
+        """Make ``segments`` the cache's, atomically, and delete every other segment."""
+        listed = {
+            "code": code_fingerprint(),
+            "reference": reference,
+            "segments": {
+                segment.folder.name: {
+                    "states": list(segment.states),
+                    "rows": segment.rows,
+                    "sizes": segment.sizes,
+                }
+                for segment in segments
+            },
+        }
+        self.folder.mkdir(parents=True, exist_ok=True)
+        partial = self.folder / f"{POINTER}.{uuid.uuid4().hex}"
         try:
-            (self.folder / generation).mkdir(parents=True)
-            for name, frame in {**tables.frames(), FINDINGS: findings, REFUSED: refused}.items():
-                feather.write_feather(
-                    frame, self.folder / generation / f"{name}.arrow", compression="lz4"
-                )
-            partial.write_text(f"{code_fingerprint()} {generation}\n")
+            partial.write_text(json.dumps(listed))
             os.replace(partial, self.pointer)
-        except BaseException:  # a full disk, a kill: leave the cache as it was
-            shutil.rmtree(self.folder / generation, ignore_errors=True)
+        finally:
             partial.unlink(missing_ok=True)
-            if self.folder.is_dir() and not any(self.folder.iterdir()):
-                self.folder.rmdir()
-            raise
-        for old in self.folder.iterdir():  # older generations, a killed save's leftovers
-            if old.name not in (generation, self.pointer.name):
+        kept = set(listed["segments"]) | {POINTER}
+        for old in self.folder.iterdir():  # replaced segments, a killed load's leftovers
+            if old.name not in kept:
                 if old.is_dir():
                     shutil.rmtree(old, ignore_errors=True)
                 else:
                     old.unlink(missing_ok=True)
 
-
-@dataclass
-class Extraction:
-    """Tables of every readable article, the unreadable ones, and what came from the
-    cache: the findings of the reused articles, and whether the cache needs saving.
-    ``refused``: the articles refused when parsed, by content hash, as the cache keeps them."""
-
-    tables: ElectionTables
-    unreadable: list[ArticleError]
-    refused: pd.DataFrame
-    parsed: int
-    known: KnownFindings | None
-    changed: bool
+    def discard(self, segments: list[Segment]) -> None:
+        """Delete segments written for a load that failed before :meth:`keep`."""
+        for segment in segments:
+            shutil.rmtree(segment.folder, ignore_errors=True)
 
 
-def parse_refusals(errors: list[ArticleError], files: pd.DataFrame) -> pd.DataFrame:
-    """File, content hash and error of each article of ``errors`` refused when parsed
-    (those refused when read carry their ``error`` in ``files`` already)."""
+def parse_refusals(errors: list[ArticleError], sources: pd.DataFrame) -> pd.DataFrame:
+    """File, content hash and error of each article of ``errors`` refused when parsed;
+    ``sources``: file and sha256 of the articles parsed."""
     refused = pd.DataFrame(
         [(error.file, error.section, error.line, error.reason) for error in errors],
         columns=["file", "section", "line", "reason"],
     )
-    parsed = files.loc[files["error"].isna(), ["file", "sha256"]]
-    return parsed.merge(refused, on="file")[list(REFUSED_TYPES)].astype(REFUSED_TYPES)
+    return (
+        sources[["file", "sha256"]]
+        .merge(refused, on="file")[list(REFUSED_TYPES)]
+        .astype(REFUSED_TYPES)
+    )
 
 
 def refusal_errors(refused: pd.DataFrame) -> list[ArticleError]:
@@ -144,50 +248,3 @@ def refusal_errors(refused: pd.DataFrame) -> list[ArticleError]:
         )
         for row in refused.itertuples(index=False)
     ]
-
-
-def without_files(table: pa.Table, files: set[str]) -> pd.DataFrame:
-    """The rows of ``table`` but those of ``files``, as a DataFrame (Arrow filters rows
-    several times faster than pandas, and converts only the rows kept)."""
-    if files:
-        stale = pa.array(sorted(files), table.schema.field("file").type)
-        table = table.filter(pc.invert(pc.is_in(table["file"], value_set=stale)))
-    return table.to_pandas()
-
-
-def extract_with_cache(files: pd.DataFrame, cache: ParseCache) -> Extraction:
-    """:func:`~pipeline.tables.extract.extract_articles`, reusing the cached tables, findings
-    and refusals of every file whose name and content are unchanged."""
-    cached = cache.load()
-    if cached is None:
-        tables, unreadable = extract_articles(files)
-        refused = parse_refusals(unreadable, files)
-        return Extraction(tables, unreadable, refused, len(files), None, changed=True)
-    cached_refused = cached[REFUSED].to_pandas()
-    known = pd.concat([cached["elections"].select(["file", "sha256"]).to_pandas(), cached_refused])[
-        ["file", "sha256"]
-    ]
-    readable = files[files["error"].isna()]
-    reusable = frozenset(readable.merge(known, on=["file", "sha256"])["file"])
-    to_parse = files[~files["file"].isin(reusable)]
-    parsed, unreadable = extract_articles(to_parse)
-    # Few files change between loads: drop theirs rather than match every unchanged one.
-    stale = set(known["file"]) - reusable
-    kept = {name: without_files(cached[name], stale) for name in ElectionTables.names()}
-    tables = ElectionTables.concat([ElectionTables(**kept), parsed])
-    cached_elections = cached["elections"].select(["file", "state_po"]).to_pandas()
-    changed_states = frozenset(
-        cached_elections.loc[cached_elections["file"].isin(stale), "state_po"]
-    ) | frozenset(parsed.elections["state_po"])
-    known_now = known_findings(
-        without_files(cached[FINDINGS], stale), reusable, kept["elections"], changed_states
-    )
-    refused_again = cached_refused[cached_refused["file"].isin(reusable)]
-    return Extraction(
-        tables,
-        refusal_errors(refused_again) + unreadable,
-        pd.concat([refused_again, parse_refusals(unreadable, to_parse)], ignore_index=True),
-        len(to_parse),
-        known_now,
-        changed=bool(stale or to_parse["error"].isna().any()),
-    )

@@ -2,22 +2,26 @@
 that changed, and ends with the same warehouse as a build from scratch."""
 
 import hashlib
+import json
 
 import duckdb
 import pandas as pd
 import pytest
 
-import pipeline.cache
+import pipeline.checks.by_state
+import pipeline.processes
 from benchmarks.corpus import generate_corpus
-from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
-from pipeline.checks.rules import cacheable_findings, evaluate
-from pipeline.tables.extract import extract_articles
+from pipeline.cache import ParseCache, code_fingerprint
+from pipeline.checks.by_state import extract_and_check
+from pipeline.checks.rules import evaluate, judge, without_consequences
+from pipeline.tables.extract import ElectionTables, extract_articles
 from pipeline.text.source import read_source
 from tests.conftest import edit, materialize_all
 from tests.test_pipeline import snapshot
 from tests.test_reload import article_for_year
 
 BAD_CELL = ("| Adair |", "| 11,404 |", "| 11,405 |")
+SEED_FILE = "2004_United_States_presidential_election_in_Missouri.txt"
 
 
 @pytest.fixture()
@@ -34,19 +38,16 @@ def sources(raw) -> pd.DataFrame:
     return pd.DataFrame([read_source(path) for path in sorted(raw.glob("*.txt"))])
 
 
-def sorted_frames(tables) -> dict[str, pd.DataFrame]:
+def sorted_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {
         name: frame.sort_values(["file", "line", *frame.columns[2:4]]).reset_index(drop=True)
-        for name, frame in tables.frames().items()
+        for name, frame in frames.items()
     }
 
 
 def cached_load(raw, cache):
-    extraction = extract_with_cache(sources(raw), cache)
-    findings = evaluate(extraction.tables, extraction.unreadable, None, extraction.known)
-    if extraction.changed:
-        cache.save(extraction.tables, cacheable_findings(findings), extraction.refused)
-    return extraction, findings
+    extraction = extract_and_check(sources(raw), cache, None)
+    return extraction, extraction.findings
 
 
 def fresh_findings(raw) -> pd.DataFrame:
@@ -59,21 +60,24 @@ def test_second_load_parses_nothing_and_gives_the_same_tables(corpus, tmp_path):
     cache = ParseCache(tmp_path / "w.duckdb")
     first, first_findings = cached_load(corpus, cache)
     second, second_findings = cached_load(corpus, cache)
-    assert (first.parsed, second.parsed, second.changed) == (12, 0, False)
+    assert (first.parsed, first.checked, second.parsed, second.checked) == (12, 12, 0, 0)
+    assert second.store == first.store
     expected, _ = extract_articles(sources(corpus))
-    for name, frame in sorted_frames(second.tables).items():
-        pd.testing.assert_frame_equal(frame, sorted_frames(expected)[name], check_dtype=True)
+    stored = {name: second.store.frame(name) for name in ElectionTables.names()}
+    for name, frame in sorted_frames(stored).items():
+        pd.testing.assert_frame_equal(frame, sorted_frames(expected.frames())[name])
     pd.testing.assert_frame_equal(second_findings, first_findings)
+    pd.testing.assert_frame_equal(second.verdicts, first.verdicts)
 
 
-def test_a_changed_article_is_parsed_and_checked_again(corpus, tmp_path, seed_text):
+def test_a_changed_article_is_parsed_and_its_state_checked_again(corpus, tmp_path, seed_text):
     cache = ParseCache(tmp_path / "w.duckdb")
-    cached_load(corpus, cache)
-    (corpus / "2004_United_States_presidential_election_in_Missouri.txt").write_text(
-        edit(seed_text, *BAD_CELL)
-    )
+    (corpus / SEED_FILE).write_text(seed_text)
+    assert cached_load(corpus, cache)[0].checked == 13
+    (corpus / SEED_FILE).write_text(edit(seed_text, *BAD_CELL))
     extraction, findings = cached_load(corpus, cache)
-    assert extraction.parsed == 1
+    # The seed is parsed; the articles of its group of states (all 13) are checked again.
+    assert (extraction.parsed, extraction.checked) == (1, 13)
     failing = findings[findings["severity"] == "ERROR"]
     assert set(failing["check"]) == {
         "county_columns_sum_to_total",
@@ -85,7 +89,6 @@ def test_a_changed_article_is_parsed_and_checked_again(corpus, tmp_path, seed_te
 
 # A cell that is no number: the seed is refused, naming the section, line and cell.
 UNREADABLE_CELL = ("| Adair |", "| 6,367 |", "| 6,3x67 |")
-SEED_FILE = "2004_United_States_presidential_election_in_Missouri.txt"
 
 
 def test_a_refused_article_is_parsed_again_only_once_its_text_changes(corpus, tmp_path, seed_text):
@@ -93,26 +96,31 @@ def test_a_refused_article_is_parsed_again_only_once_its_text_changes(corpus, tm
     seed.write_text(edit(seed_text, *UNREADABLE_CELL))
     cache = ParseCache(tmp_path / "w.duckdb")
     first, first_findings = cached_load(corpus, cache)
-    (refusal,) = first.unreadable
-    assert (refusal.file, refusal.section, refusal.line) == (SEED_FILE, "Results > By county", 89)
-    assert refusal.reason == "column 'George W. Bush Republican #': '6,3x67' is not a whole number"
+    readable = first_findings[first_findings["check"] == "articles_are_readable"]
+    reason = "column 'George W. Bush Republican #': '6,3x67' is not a whole number"
+    assert readable[["file", "section", "line", "expected"]].values.tolist() == [
+        [SEED_FILE, "Results > By county", 89, reason]
+    ]
     second, second_findings = cached_load(corpus, cache)
-    assert (first.parsed, second.parsed, second.changed) == (13, 0, False)
+    assert (first.parsed, second.parsed, second.checked) == (13, 0, 0)
     pd.testing.assert_frame_equal(second_findings, first_findings)
     pd.testing.assert_frame_equal(second_findings, fresh_findings(corpus))
-    readable = second_findings[second_findings["check"] == "articles_are_readable"]
-    assert readable[["file", "section", "line", "expected"]].values.tolist() == [
-        [SEED_FILE, "Results > By county", 89, refusal.reason]
-    ]
-    seed.write_text(edit(seed_text, "| Adair |", "| 6,367 |", "| 6,3y67 |"))
+    # Another article of its state changes: the refusal comes from the cache, unparsed.
+    other = corpus / "2008_United_States_presidential_election_in_Missouri.txt"
+    other.write_text(article_for_year(seed_text, 2008)[1])
     third, third_findings = cached_load(corpus, cache)
-    assert (third.parsed, third.changed) == (1, True)
-    assert third.unreadable[0].reason.endswith("'6,3y67' is not a whole number")
+    assert third.parsed == 1
     pd.testing.assert_frame_equal(third_findings, fresh_findings(corpus))
+    seed.write_text(edit(seed_text, "| Adair |", "| 6,367 |", "| 6,3y67 |"))
+    fourth, fourth_findings = cached_load(corpus, cache)
+    assert fourth.parsed == 1
+    assert fourth_findings["expected"].str.endswith("'6,3y67' is not a whole number").any()
+    pd.testing.assert_frame_equal(fourth_findings, fresh_findings(corpus))
     seed.write_text(seed_text)  # mended: its tables are cached, the refusal is not
-    fourth, _ = cached_load(corpus, cache)
-    assert (fourth.parsed, fourth.unreadable, len(fourth.refused)) == (1, [], 0)
-    assert SEED_FILE in set(fourth.tables.elections["file"])
+    fifth, fifth_findings = cached_load(corpus, cache)
+    assert fifth.parsed == 1
+    assert "articles_are_readable" not in set(fifth_findings["check"])
+    assert SEED_FILE in set(fifth.store.frame("elections")["file"])
 
 
 def test_a_reload_never_parses_an_unchanged_refused_article(
@@ -122,13 +130,13 @@ def test_a_reload_never_parses_an_unchanged_refused_article(
     live = tmp_path / "live.duckdb"
     first = materialize_all(corpus, live)
     parsed = []
-    parse = pipeline.cache.extract_articles
+    parse = pipeline.checks.by_state.extract_chunk
 
-    def spy(files: pd.DataFrame):
-        parsed.extend(files["file"])
-        return parse(files)
+    def spy(sources: list[tuple]):
+        parsed.extend(source[0] for source in sources)
+        return parse(sources)
 
-    monkeypatch.setattr(pipeline.cache, "extract_articles", spy)
+    monkeypatch.setattr(pipeline.checks.by_state, "extract_chunk", spy)
     changed = sorted(corpus.glob("*.txt"))[0]  # another article changes: the load publishes
     changed.write_text(changed.read_text().replace("Voters chose", "Voters then chose"))
     second = materialize_all(corpus, live)
@@ -154,7 +162,9 @@ def test_a_reload_never_parses_an_unchanged_refused_article(
     ) in logs[1]
 
 
-def test_findings_across_articles_are_reused_while_their_state_is_unchanged(tmp_path, seed_text):
+def test_findings_across_articles_are_reused_while_their_state_is_unchanged(
+    tmp_path, seed_text, monkeypatch
+):
     """Rules across articles compare the articles of one state. Adding the seed's previous
     election (Missouri 2000, with the seed's own counts) makes the ten flips the seed lists
     findings, though the seed did not change; a change in another state keeps them from
@@ -167,34 +177,38 @@ def test_findings_across_articles_are_reused_while_their_state_is_unchanged(tmp_
     (raw / other).write_text(text)
     cache = ParseCache(tmp_path / "w.duckdb")
     previous, previous_text = article_for_year(seed_text, 2000)
+    # One state a group: a change in Alabama leaves Missouri's segment as it is.
+    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_ARTICLES", 1)
 
-    def load() -> tuple[int, frozenset[str], int]:
+    def load() -> tuple[int, int, int]:
         extraction, findings = cached_load(raw, cache)
         pd.testing.assert_frame_equal(findings, fresh_findings(raw))
         flips = findings[findings["check"] == "flipped_counties_match_computed_flips"]
-        changed = extraction.known.changed_states if extraction.known else None
-        return extraction.parsed, changed, (flips["file"] == SEED_FILE).sum()
+        return extraction.parsed, extraction.checked, (flips["file"] == SEED_FILE).sum()
 
-    assert load() == (2, None, 0)
+    assert load() == (2, 2, 0)
     (raw / previous).write_text(previous_text)
-    assert load() == (1, {"MO"}, 10)
+    assert load() == (1, 2, 10)  # Missouri's two articles
     (raw / other).write_text(text.replace("Voters chose", "Voters then chose"))
-    assert load() == (1, {"AL"}, 10)
+    assert load() == (1, 1, 10)  # Alabama's
     (raw / previous).unlink()
-    assert load() == (0, {"MO"}, 0)
+    assert load() == (0, 1, 0)  # Missouri's one left
 
 
 def test_cache_of_other_code_or_damaged_is_ignored(corpus, tmp_path):
     cache = ParseCache(tmp_path / "w.duckdb")
     cached_load(corpus, cache)
-    code, generation = cache.pointer.read_text().split()
-    assert code == code_fingerprint()
-    cache.pointer.write_text(f"{'0' * 64} {generation}\n")
-    assert cache.load() is None
-    cache.pointer.write_text(f"{code} {generation}\n")
-    victim = cache.folder / generation / "county_results.arrow"
+    listed = json.loads(cache.pointer.read_text())
+    assert listed["code"] == code_fingerprint()
+    assert cache.segments("") != []
+    cache.pointer.write_text(json.dumps(listed | {"code": "0" * 64}))
+    assert cache.segments("") == []
+    assert cache.segments("another reference") == []
+    cache.pointer.write_text(json.dumps(listed))
+    segment = next(iter(listed["segments"]))
+    victim = cache.folder / segment / "county_results.arrow"
     victim.write_bytes(victim.read_bytes()[:100])
-    assert cache.load() is None
+    assert cache.segments("") == []
     extraction, _ = cached_load(corpus, cache)
     assert extraction.parsed == 12
 
@@ -249,3 +263,34 @@ def test_an_unreadable_new_file_is_refused_and_the_rest_stays(corpus, tmp_path):
         ("2008_United_States_presidential_election_in_Alaska.txt", "refused")
     ]
     assert rows(live, "SELECT * FROM fact_county_result ORDER BY ALL") == before
+
+
+def test_groups_of_states_in_two_processes_find_what_one_load_of_everything_finds(
+    corpus, tmp_path, seed_text, monkeypatch
+):
+    """Small groups (two articles each), done by two processes: the same tables,
+    findings and verdicts as parsing and checking every article at once, with a
+    duplicate election (the same state and year twice) and an unreadable article."""
+    (corpus / SEED_FILE).write_text(seed_text)
+    (corpus / "copy_of_the_seed.txt").write_text(seed_text)
+    (corpus / "broken.txt").write_text(edit(seed_text, *UNREADABLE_CELL))
+    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_ARTICLES", 2)
+    monkeypatch.setattr(pipeline.processes, "PARALLEL_MIN_ARTICLES", 4)
+    monkeypatch.setenv("ELECTIONS_PARSE_WORKERS", "2")
+    extraction, findings = cached_load(corpus, ParseCache(tmp_path / "w.duckdb"))
+    assert len(extraction.store.segments) > 4
+    pd.testing.assert_frame_equal(findings, fresh_findings(corpus))
+    assert set(findings.loc[findings["check"] == "one_article_per_election", "file"]) == {
+        SEED_FILE,
+        "copy_of_the_seed.txt",
+    }
+    assert findings.loc[findings["check"] == "articles_are_readable", "file"].tolist() == [
+        "broken.txt"
+    ]
+    tables, _ = extract_articles(sources(corpus))
+    stored = {name: extraction.store.frame(name) for name in ElectionTables.names()}
+    for name, frame in sorted_frames(stored).items():
+        pd.testing.assert_frame_equal(frame, sorted_frames(tables.frames())[name])
+    files = sources(corpus)["file"]
+    expected = judge(tables, files, without_consequences(fresh_findings(corpus)))
+    pd.testing.assert_frame_equal(extraction.verdicts, expected)

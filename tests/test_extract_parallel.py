@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from benchmarks.corpus import render_article, synthetic_spec
-from pipeline import settings
+from pipeline import processes, settings
 from pipeline.tables import extract
 from pipeline.tables.extract import extract_articles
 from pipeline.text.article import ArticleError
@@ -88,17 +88,25 @@ def extract_with(workers: int, sources: pd.DataFrame, monkeypatch) -> tuple:
     return extract_articles(sources)
 
 
-def test_parsing_in_two_processes_gives_the_frames_and_errors_of_one(broken_corpus, monkeypatch):
-    sources, messages = broken_corpus
+@pytest.fixture()
+def few_articles_in_processes(monkeypatch):
+    """Chunks of 5 articles, and other processes from 10 articles on."""
     monkeypatch.setattr(extract, "CHUNK_ARTICLES", CHUNK)
+    monkeypatch.setattr(processes, "PARALLEL_MIN_ARTICLES", 2 * CHUNK)
+
+
+def test_parsing_in_two_processes_gives_the_frames_and_errors_of_one(
+    broken_corpus, monkeypatch, few_articles_in_processes
+):
+    sources, messages = broken_corpus
     in_processes = []
-    parse_in_processes = extract._extract_in_processes
+    parse_in_processes = processes.in_processes
 
-    def spied(chunks, workers):
+    def spied(job, chunks, sizes, stage, workers):
         in_processes.append(workers)
-        return parse_in_processes(chunks, workers)
+        return parse_in_processes(job, chunks, sizes, stage, workers)
 
-    monkeypatch.setattr(extract, "_extract_in_processes", spied)
+    monkeypatch.setattr(processes, "in_processes", spied)
     serial_tables, serial_errors = extract_with(1, sources, monkeypatch)
     assert in_processes == []
     parallel_tables, parallel_errors = extract_with(2, sources, monkeypatch)
@@ -115,25 +123,27 @@ def test_parsing_in_two_processes_gives_the_frames_and_errors_of_one(broken_corp
         pd.testing.assert_frame_equal(parallel_tables.frames()[name], frame, check_exact=True)
 
 
-def dying_process(sources):
+def dying_process(job, chunk):
     """A parsing process that dies (as one killed for want of memory would)."""
     os._exit(1)
 
 
-def test_chunks_of_a_process_that_died_are_parsed_in_this_one(broken_corpus, monkeypatch):
+def test_chunks_of_a_process_that_died_are_parsed_in_this_one(
+    broken_corpus, monkeypatch, few_articles_in_processes
+):
     sources, messages = broken_corpus
-    monkeypatch.setattr(extract, "CHUNK_ARTICLES", CHUNK)
     serial_tables, _ = extract_with(1, sources, monkeypatch)
-    monkeypatch.setattr(extract, "_extract_chunk_shared", dying_process)
+    monkeypatch.setattr(processes, "_shared", dying_process)
     tables, errors = extract_with(2, sources, monkeypatch)
     assert [str(error) for error in errors] == messages
     for name, frame in serial_tables.frames().items():
         pd.testing.assert_frame_equal(tables.frames()[name], frame, check_exact=True)
 
 
-def test_few_chunks_are_parsed_in_this_process(broken_corpus, monkeypatch):
+def test_few_articles_are_parsed_in_this_process(broken_corpus, monkeypatch):
     sources, messages = broken_corpus
-    monkeypatch.setattr(extract, "_extract_in_processes", None)  # would fail if called
+    monkeypatch.setattr(extract, "CHUNK_ARTICLES", CHUNK)  # several chunks, 40 articles
+    monkeypatch.setattr(processes, "in_processes", None)  # would fail if called
     tables, errors = extract_with(2, sources, monkeypatch)
     assert [str(error) for error in errors] == messages
     assert len(tables.elections) == ARTICLES - len(messages)

@@ -43,8 +43,7 @@ def test_elections_run_piped_prints_each_stage(tmp_path):
     stages = [line.split("] ", 1)[1] for line in done.stderr.splitlines() if line.startswith("[")]
     assert stages == [
         "read 1 of 1 files",
-        "parse 1 of 1 articles",
-        "checks",
+        "parse and check 1 of 1 articles",
         "load",
         "verify",
         "swap",
@@ -59,4 +58,4 @@ def test_the_run_log_shows_the_same_progress(tmp_path):
         for entry in instance.all_logs(result.run_id)
         if entry.user_message.startswith("[") and " s] " in entry.user_message
     ]
-    assert messages == ["parse 1 of 1 articles", "checks", "load", "verify", "swap"]
+    assert messages == ["parse and check 1 of 1 articles", "load", "verify", "swap"]

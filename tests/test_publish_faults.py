@@ -1,8 +1,9 @@
 """Faults around the publish: too little disk, a write that fails half-way, a warehouse path
 that names another file, a read-only warehouse. The live file stays as it was, and
-nothing partial (staging file, parse-cache generation) is left beside it."""
+nothing partial (staging file, parse-cache segment) is left beside it."""
 
 import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -71,11 +72,11 @@ def test_too_little_free_space_refuses_before_writing(loaded, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("limit", "cache_saved"),
-    [(1_000_000, True), (12_000, False)],
-    ids=["the staging copy fails", "the parse cache fails, then the staging copy"],
+    ("limit", "failed_step"),
+    [(1_000_000, "warehouse"), (12_000, "extracted_tables")],
+    ids=["the staging copy fails", "the parse cache fails"],
 )
-def test_a_failed_write_leaves_nothing_partial(loaded, limit, cache_saved):
+def test_a_failed_write_leaves_nothing_partial(loaded, limit, failed_step):
     raw, warehouse = loaded
     before, listed = digest(warehouse), listing(warehouse.parent)
     load = subprocess.run(
@@ -86,21 +87,20 @@ def test_a_failed_write_leaves_nothing_partial(loaded, limit, cache_saved):
         timeout=300,
     )
     assert load.returncode == 1, load.stderr[-3000:]
-    # The parse cache saves time, never data: its failure alone fails no step.
-    assert load.stdout.startswith("warehouse ") and "File too large" in load.stdout
+    assert load.stdout.startswith(f"{failed_step} ") and "File too large" in load.stdout
     assert digest(warehouse) == before
     cache = warehouse.with_name("w.duckdb.parse-cache")
-    (generation,) = [path.name for path in cache.iterdir() if path.is_dir()]
-    assert (cache / "CURRENT").read_text().split()[1] == generation
-    if cache_saved:  # the cache saved the new articles; no staging file is left, and the
-        # record of the load the live file holds is still the first load's
+    segments = {path.name for path in cache.iterdir() if path.is_dir()}
+    assert segments == set(json.loads((cache / "CURRENT").read_text())["segments"])
+    if failed_step == "warehouse":  # the cache holds the new articles; no staging file is
+        # left, and the record of the load the live file holds is still the first load's
         assert sorted(p.name for p in warehouse.parent.iterdir()) == [
             "w.duckdb",
             "w.duckdb.parse-cache",
             "w.duckdb.published",
         ]
-    else:
-        assert listing(warehouse.parent) == listed  # the cache generation it began is gone
+    else:  # the segment it began is gone; the cache is the first load's
+        assert listing(warehouse.parent) == listed
 
 
 def test_a_warehouse_path_naming_another_file_is_refused_untouched(tmp_path):

@@ -2,9 +2,14 @@
 
 Every rule is a pure function from :class:`~pipeline.tables.extract.ElectionTables` to the
 cells that break it, one row per cell: file, line, column, published value and
-expected value. The rules run on the tables of all articles at once (vectorized), and
+expected value. The rules run on the tables of many articles at once (vectorized), and
 each finding names its article, so one bad article is refused on its own (see
 :func:`refused_files`) while the others load.
+
+A rule reads one article's rows, or compares the articles of one state (the same
+election twice, an election and the one before), never articles of different states: the
+rules find the same on a group of whole states as on every article at once, so a load
+checks a group of states at a time (:mod:`pipeline.checks.by_state`).
 
 ERROR rules refuse the article; WARN rules report facts of the source that analysts
 should know about (rounded percentages, empty predictions) without refusing anything;
@@ -67,11 +72,6 @@ class Rule:
     severity: str
     description: str
     find: Callable[[ElectionTables], pd.DataFrame] | None
-    # An article's findings depend on that article's rows alone, so they hold for as
-    # long as its text (and the code) does. A rule across articles compares the articles
-    # of one state (the same election twice, an election and the one before): its
-    # findings hold for as long as no article of their state changes.
-    per_article: bool = True
 
 
 RULES: list[Rule] = []
@@ -86,12 +86,12 @@ ARTICLES_ARE_READABLE = Rule(
 )
 
 
-def rule(table: str, severity: str = ERROR, per_article: bool = True) -> Callable:
+def rule(table: str, severity: str = ERROR) -> Callable:
     """Register a rule function; its name and docstring name and describe the check."""
 
     def register(find: Callable[[ElectionTables], pd.DataFrame]) -> Callable:
         description = " ".join((find.__doc__ or "").split())
-        RULES.append(Rule(find.__name__, table, severity, description, find, per_article))
+        RULES.append(Rule(find.__name__, table, severity, description, find))
         return find
 
     return register
@@ -106,6 +106,8 @@ def national_parties(parties: pd.Series) -> pd.Series:
 
 def cells(frame: pd.DataFrame, column, published, expected) -> pd.DataFrame:
     """Failing cells in the common shape; values are shown as text."""
+    if frame.empty:
+        return no_cells()
     out = pd.DataFrame(
         {
             "file": frame["file"].astype("str"),
@@ -134,6 +136,13 @@ def _show(value) -> str:
 
 
 def no_cells() -> pd.DataFrame:
+    """No failing cell (a copy: the caller may change it). Most rules find none on most
+    groups of articles, so the empty frame is made once."""
+    return _no_cells().copy()
+
+
+@lru_cache(maxsize=1)
+def _no_cells() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype="str") for name in CELL_COLUMNS}).astype(
         {"line": "int64"}
     )
@@ -598,7 +607,7 @@ def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     )
 
 
-@rule("county_flips", WARN, per_article=False)
+@rule("county_flips", WARN)
 def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFrame:
     """Where an article lists flipped counties and the state's previous election with a
     by-county table is loaded too and is the article's Previous Year, the list holds the
@@ -725,7 +734,7 @@ def predictions_have_ratings(tables: ElectionTables) -> pd.DataFrame:
     return cells(bad, "Ranking", "empty in all " + bad["rows"].astype("str") + " rows", "a rating")
 
 
-@rule("elections", per_article=False)
+@rule("elections")
 def one_article_per_election(tables: ElectionTables) -> pd.DataFrame:
     """No two article files describe the same state and year; each of them is named, since
     either may be the one to remove."""
@@ -793,7 +802,6 @@ COUNTIES_MATCH_REFERENCE = Rule(
     "for the elections both hold. A difference that a unit the reference reports apart "
     "(such as Kansas City, MO, 2938000) makes up exactly is named with that unit.",
     None,
-    per_article=False,
 )
 MEASURES = [("Republican #", "REPUBLICAN"), ("Democratic #", "DEMOCRAT"), ("Total", "TOTAL")]
 
@@ -888,57 +896,15 @@ def all_rules() -> list[Rule]:
 # --- Evaluation ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KnownFindings:
-    """Findings that still hold (see :mod:`pipeline.cache`): those of the per-article
-    rules on the articles ``files``, whose text has not changed since they were evaluated,
-    and those of the rules across articles in every state but ``changed_states`` (the
-    states of the articles changed, added or removed since)."""
-
-    files: frozenset[str]
-    changed_states: frozenset[str]
-    findings: pd.DataFrame
-
-
-def known_findings(
-    findings: pd.DataFrame,
-    files: frozenset[str],
-    elections: pd.DataFrame,
-    changed_states: frozenset[str],
-) -> KnownFindings:
-    """The :func:`cacheable_findings` of an earlier evaluation that still hold when only
-    ``files`` are unchanged (``elections``: theirs) and ``changed_states`` changed."""
-    across = {check.name for check in all_rules() if not check.per_article}
-    changed = elections.loc[elections["state_po"].isin(changed_states), "file"]
-    stale = ~findings["file"].isin(files) | (
-        findings["check"].isin(across) & findings["file"].isin(changed)
-    )
-    return KnownFindings(files, changed_states, findings[~stale].reset_index(drop=True))
-
-
 def evaluate(
     tables: ElectionTables,
     unreadable: Iterable[ArticleError] = (),
     reference: pd.DataFrame | None = None,
-    known: KnownFindings | None = None,
 ) -> pd.DataFrame:
     """Every failing cell of every rule, located by file, section and line, beginning with
     the articles that could not be read at all. ``reference``: county returns of an
-    independent source to compare with (the comparison passes without one). ``known``:
-    findings to reuse; the per-article rules then run on the other articles only, the
-    rules across articles on the articles of the changed states."""
-    fresh = across = tables
-    if known is not None:
-        elections = tables.elections
-        fresh = tables.select(set(elections["file"]) - known.files)
-        across = tables.select(
-            elections.loc[elections["state_po"].isin(known.changed_states), "file"]
-        )
-    found_by_rule = {
-        check.name: check.find(fresh if check.per_article else across)
-        for check in all_rules()
-        if check.find
-    }
+    independent source to compare with (the comparison passes without one)."""
+    found_by_rule = {check.name: check.find(tables) for check in all_rules() if check.find}
     if reference is not None:
         found_by_rule[COUNTIES_MATCH_REFERENCE.name] = reference_cells(tables, reference)
     parts = [
@@ -966,13 +932,15 @@ def evaluate(
     frames = [unread]
     if parts:
         frames.append(locate(pd.concat(parts, ignore_index=True), tables.sections))
-    if known is not None:
-        frames.append(known.findings)
     columns = [c for c in FINDING_COLUMNS if c != "key"]
     findings = pd.concat([frame[columns] for frame in frames], ignore_index=True)
     findings = findings.astype({c: "str" for c in columns} | {"line": "int64"})
-    findings = with_keys(findings, tables)
-    # One order whatever was reused: rules in their order, then file and line.
+    return in_order(with_keys(findings, tables))
+
+
+def in_order(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings in one order, however they were gathered (at once, or a group of states
+    at a time): rules in their order, then file and line."""
     order = {check.name: number for number, check in enumerate(all_rules())}
     return findings.sort_values(
         ["check", "file", "line"],
@@ -1054,7 +1022,9 @@ def judge(
         [(r.name, r.table, r.severity) for r in all_rules()],
         columns=["check_name", "asset", "severity"],
     )
-    out = pd.DataFrame({"article": sorted(set(files))}).merge(rules, how="cross")
+    out = pd.DataFrame({"article": pd.Series(sorted(set(files)), dtype="str")}).merge(
+        rules, how="cross"
+    )
     failures = findings.groupby(["file", "check"]).size()
     failing = pd.Series(
         pd.MultiIndex.from_frame(out[["article", "check_name"]]).isin(failures.index)
@@ -1094,16 +1064,6 @@ def _reference_elections(tables: ElectionTables, reference: pd.DataFrame | None)
         return set()
     held = reference[["year", "state_po"]].drop_duplicates()
     return set(tables.elections.merge(held, on=["year", "state_po"])["file"])
-
-
-def cacheable_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """The findings of the rules that read the tables alone: those of a per-article rule
-    hold as long as their article's text, those of a rule across articles as long as no
-    article of their state changes (see :func:`known_findings`). Readability is left out
-    (the parse cache keeps the refusals themselves), and so is the comparison with a
-    reference file, which may change between loads."""
-    names = {check.name for check in all_rules() if check.find}
-    return findings[findings["check"].isin(names)].reset_index(drop=True)
 
 
 def locate(findings: pd.DataFrame, sections: pd.DataFrame) -> pd.DataFrame:

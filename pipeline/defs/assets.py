@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline import progress
-from pipeline.cache import ParseCache, code_fingerprint, extract_with_cache
+from pipeline.cache import ParseCache, StoredTable, code_fingerprint
+from pipeline.checks.by_state import extract_and_check
 from pipeline.checks.rules import (
     ERROR,
     FAILED,
@@ -29,17 +30,13 @@ from pipeline.checks.rules import (
     SKIPPED,
     Rule,
     all_rules,
-    cacheable_findings,
-    evaluate,
-    judge,
     without_consequences,
 )
 from pipeline.defs.history import prune_runs
 from pipeline.defs.resources import ArticleSource, ReferenceReturns, Warehouse
 from pipeline.defs.runs import LoadSlot
 from pipeline.settings import resolve
-from pipeline.tables.extract import ElectionTables
-from pipeline.tables.schemas import ASSET_TABLES, describe, dtypes, typed_frame
+from pipeline.tables.schemas import ASSET_TABLES, describe, dtypes
 from pipeline.warehouse.publish import WarehouseRefused, check_before_build, publish_warehouse
 from pipeline.warehouse.quality import quality_report
 
@@ -49,11 +46,11 @@ WAREHOUSE_GROUP = "warehouse"
 SHOWN_CELLS = 50
 
 
-def row_count(frame: pd.DataFrame) -> dict[str, dg.MetadataValue]:
-    """What a materialization of a frame records: its row count. Its columns are the
+def row_count(table: pd.DataFrame | StoredTable) -> dict[str, dg.MetadataValue]:
+    """What a materialization of a table records: its row count. Its columns are the
     asset's definition (:func:`column_schema`), the same on every run, so they are not
     repeated in every run's events; the rows are in the warehouse."""
-    return {"dagster/row_count": dg.MetadataValue.int(len(frame))}
+    return {"dagster/row_count": dg.MetadataValue.int(len(table))}
 
 
 def column_schema(table_name: str) -> dg.TableSchema:
@@ -193,7 +190,7 @@ QUALITY_OUTPUTS = {
             name: dg.AssetOut(
                 description=describe(name),
                 group_name=EXTRACTED_GROUP,
-                kinds={"pandas"},
+                kinds={"arrow"},
                 metadata={"dagster/column_schema": column_schema(name)},
             )
             for name in ASSET_TABLES
@@ -216,39 +213,30 @@ def extracted_tables(
     load_slot: LoadSlot,
 ):
     """Parse every new or changed article (the others come from the parse cache), extract
-    its typed tables and run every data-quality rule on the tables of all articles."""
+    its typed tables and run every data-quality rule, a group of whole states at a time
+    (:mod:`pipeline.checks.by_state`). Each table is handed on where the parse cache
+    holds it: the warehouse reads it a group at a time."""
 
     live = resolve(warehouse_file.path)
     try:  # before the parse cache writes anything beside it
         check_before_build(live, int(article_files["bytes"].sum()))
     except WarehouseRefused as error:
         raise dg.Failure(description=str(error)) from None
-    cache = ParseCache(live)
     with progress.listening(progress.Throttled(context.log.info)):
-        extraction = extract_with_cache(article_files, cache)
-        tables = extraction.tables
-        reused = len(article_files) - extraction.parsed
-        context.log.info(
-            f"{len(article_files)} articles: {extraction.parsed} parsed, {reused} from the cache"
-        )
-        progress.report("checks")
-        reference = reference_returns.read(tables.elections)
-        findings = evaluate(tables, extraction.unreadable, reference, extraction.known)
-    if extraction.changed:
-        try:
-            cache.save(tables, cacheable_findings(findings), extraction.refused)
-        except OSError as error:  # the cache saves time, never data: the load goes on
-            context.log.warning(f"parse cache {cache.folder} not saved: {error}")
-    findings = without_consequences(findings)
-    verdicts = judge(tables, article_files["file"], findings, reference)
-    outputs = {name: getattr(tables, name) for name in ASSET_TABLES}
-    outputs |= {"quality_findings": findings, "quality_verdicts": verdicts}
+        extraction = extract_and_check(article_files, ParseCache(live), reference_returns.file())
+    context.log.info(
+        f"{len(article_files)} articles: {extraction.parsed} parsed, {extraction.checked} "
+        f"checked (their states changed), {len(article_files) - extraction.checked} from the cache"
+    )
+    findings = without_consequences(extraction.findings)
+    outputs = {name: StoredTable(extraction.store, name) for name in ASSET_TABLES}
+    outputs |= {"quality_findings": findings, "quality_verdicts": extraction.verdicts}
     selected_outputs = context.op_execution_context.selected_output_names
-    for name, frame in outputs.items():
+    for name, value in outputs.items():
         if name in selected_outputs:
-            yield dg.Output(frame, output_name=name, metadata=row_count(frame))
+            yield dg.Output(value, output_name=name, metadata=row_count(value))
     selected = {key.name for key in context.selected_asset_check_keys}
-    results, skipped = check_results(findings, verdicts, selected)
+    results, skipped = check_results(findings, extraction.verdicts, selected)
     yield from results
     if skipped:
         context.log.info(f"checks skipped: {'; '.join(skipped)}")
@@ -270,13 +258,10 @@ def warehouse(
     version. A load that would publish what the warehouse holds (same files, code and
     findings) leaves it as it is: no new file, no history rows; its data version stays."""
     path = resolve(warehouse_file.path)
-    tables = ElectionTables(
-        **{name: inputs[name] for name in ASSET_TABLES}, sections=typed_frame("sections", [])
-    )
     try:
         with progress.listening(progress.Throttled(context.log.info)):
             publication = publish_warehouse(
-                tables,
+                inputs["elections"].store,
                 inputs["quality_findings"],
                 inputs["quality_verdicts"],
                 inputs["article_files"],

@@ -1,5 +1,5 @@
 """Dagster resources: the settings a run reads (raw folder, warehouse, reference file) and
-the IO manager that hands DataFrames from one asset to the next.
+the IO manager that hands each asset's value to the next.
 
 Paths given relative are read from the current directory (see :mod:`pipeline.settings`).
 """
@@ -7,11 +7,9 @@ Paths given relative are read from the current directory (see :mod:`pipeline.set
 from pathlib import Path
 
 import dagster as dg
-import pandas as pd
 
 from pipeline import settings
 from pipeline.settings import resolve
-from pipeline.tables.reference import read_county_returns
 from pipeline.text.source import article_paths, read_article_bytes, read_source
 
 
@@ -47,16 +45,14 @@ class ReferenceReturns(dg.ConfigurableResource):
 
     path: str
 
-    def read(self, elections: pd.DataFrame) -> pd.DataFrame | None:
-        """The returns of the given elections (year, state_po), or None without a file."""
+    def file(self) -> Path | None:
+        """The reference file, or None when none is given."""
         if not self.path:
             return None
         path = resolve(self.path)
         if not path.is_file():
             raise dg.Failure(f"reference file {path} does not exist (ELECTIONS_REFERENCE_CSV)")
-        return read_county_returns(
-            path, elections[["year", "state_po"]].itertuples(index=False, name=None)
-        )
+        return path
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -68,12 +64,13 @@ class Warehouse(dg.ConfigurableResource):
 
 
 class RunFrames(dg.ConfigurableIOManagerFactory):
-    """Hands each asset's DataFrame to the steps after it in memory, within its run.
+    """Hands each asset's value to the steps after it in memory, within its run.
 
-    Every step of a load runs in one process (the in-process executor), so a frame
-    need not leave it: nothing is written to disk (the frames of 3,000 articles are
-    150 MB as Arrow files). Each run gets its own store, which goes with it: two runs
-    never read each other's frames, and none outlives its run.
+    Every step of a load runs in one process (the in-process executor), so a value need
+    not leave it: nothing is written to disk. The extracted tables are handed on as
+    :class:`~pipeline.cache.StoredTable` (where the parse cache holds them), the findings
+    and verdicts as DataFrames. Each run gets its own store, which goes with it: two runs
+    never read each other's values, and none outlives its run.
     """
 
     def create_io_manager(self, context: dg.InitResourceContext) -> "FramesOfOneRun":
@@ -84,12 +81,12 @@ class FramesOfOneRun(dg.IOManager):
     """The frames of one run, by asset."""
 
     def __init__(self) -> None:
-        self.frames: dict[dg.AssetKey, pd.DataFrame] = {}
+        self.frames: dict[dg.AssetKey, object] = {}
 
-    def handle_output(self, context: dg.OutputContext, obj: pd.DataFrame) -> None:
+    def handle_output(self, context: dg.OutputContext, obj: object) -> None:
         self.frames[context.asset_key] = obj
 
-    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+    def load_input(self, context: dg.InputContext) -> object:
         if context.asset_key not in self.frames:  # its asset was not materialized in this run
             raise dg.Failure(
                 f"no frame of {context.asset_key.to_user_string()} in this run: frames last "

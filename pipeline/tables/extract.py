@@ -10,17 +10,12 @@ naming the file, the section, the line and the column.
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import pickle
 import re
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import cache
 from itertools import chain, compress
-from multiprocessing import shared_memory
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline import progress, settings
+from pipeline.processes import map_chunks
 from pipeline.tables.reference import UNRESOLVED, Resolution, find_state, resolve_counties
 from pipeline.tables.schemas import MODELS, dtypes, typed_frame
 from pipeline.text.article import (
@@ -39,6 +34,7 @@ from pipeline.text.article import (
     Section,
     Table,
     parse_article,
+    read_title,
 )
 
 DASHES = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2012": "-"})
@@ -171,13 +167,23 @@ class ElectionKey(NamedTuple):
     state_po: str
 
 
+def title_election(text: str, file: str) -> tuple[int, str] | None:
+    """The year and state (postal code) of the election an article's title names, read
+    from its first line alone, or None when the title names none. Every row the article
+    gives carries them (:func:`_article_tables`): articles can be grouped by election
+    before they are parsed."""
+    try:
+        _, year, name = read_title(text.partition("\n")[0], file)
+    except ArticleError:
+        return None
+    state = find_state(name)
+    return None if state is None else (year, state.postal_code)
+
+
 # An article's election key and the columns of each of its tables (without the key).
 ArticleTables = tuple[ElectionKey, dict[str, Columns]]
 
 CHUNK_ARTICLES = 250
-# Other processes parse only from this many chunks on: below, starting them costs more than
-# they save (one changed article on a reload is parsed in the calling process).
-PARALLEL_MIN_CHUNKS = 4
 # What extract_articles reads of each file (see pipeline.text.source.read_source).
 SOURCE_COLUMNS = ("file", "text", "sha256", "error", "error_line")
 OTHER_CANDIDATE = "Other"
@@ -253,20 +259,12 @@ def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleE
     chunks = [
         sources[start : start + CHUNK_ARTICLES] for start in range(0, len(sources), CHUNK_ARTICLES)
     ]
-    workers = settings.parse_workers()
-    if workers > 1 and len(chunks) >= PARALLEL_MIN_CHUNKS:
-        results = _extract_in_processes(chunks, workers)
-    else:
-        results, done = [], 0
-        for chunk in chunks:
-            results.append(_extract_chunk(chunk))
-            done += len(chunk)
-            progress.report("parse", done, len(files))
+    results = map_chunks(extract_chunk, chunks, [len(chunk) for chunk in chunks], "parse")
     errors = [error for _, chunk_errors in results for error in chunk_errors]
     return ElectionTables.concat([tables for tables, _ in results]), errors
 
 
-def _extract_chunk(sources: list[tuple]) -> tuple[ElectionTables, list[ArticleError]]:
+def extract_chunk(sources: list[tuple]) -> tuple[ElectionTables, list[ArticleError]]:
     """Tables and errors of a chunk of articles (tuples of :data:`SOURCE_COLUMNS`).
 
     The cyclic garbage collector pauses meanwhile (in the whole process): parsing makes
@@ -294,77 +292,6 @@ def _chunk_tables(sources: list[tuple]) -> tuple[ElectionTables, list[ArticleErr
         except ArticleError as refused:
             errors.append(refused)
     return _typed_tables(articles), errors
-
-
-def _extract_in_processes(
-    chunks: list[list[tuple]], workers: int
-) -> list[tuple[ElectionTables, list[ArticleError]]]:
-    """:func:`_extract_chunk` of every chunk, in order, with ``workers - 1`` other processes.
-
-    The other processes are given chunks from the front, two each ahead, while this one
-    takes them from the back, so no chunk waits for a process to start. They are spawned
-    (fresh interpreters), never forked from this process, which may run threads
-    (Dagster's). Their tables come back through shared memory (see
-    :func:`_extract_chunk_shared`), collected as soon as they are ready. A chunk whose
-    process died (out of memory) is parsed here.
-    """
-    context = multiprocessing.get_context("spawn")
-    total = sum(len(chunk) for chunk in chunks)
-    results: dict[int, tuple[ElectionTables, list[ArticleError]]] = {}
-    front, back = 0, len(chunks)  # chunks[front:back] are neither given out nor parsed
-    given: dict[Future, int] = {}
-    broken = False
-    pool = ProcessPoolExecutor(workers - 1, mp_context=context)
-    try:
-        while front < back or given:
-            while not broken and front < back and len(given) < 2 * (workers - 1):
-                try:
-                    given[pool.submit(_extract_chunk_shared, chunks[front])] = front
-                    front += 1
-                except BrokenProcessPool:
-                    broken = True
-            if front < back:
-                back -= 1
-                results[back] = _extract_chunk(chunks[back])
-            else:
-                wait(given, return_when=FIRST_COMPLETED)
-            for future in [future for future in given if future.done()]:
-                index = given.pop(future)
-                try:
-                    results[index] = _shared_result(*future.result())
-                except BrokenProcessPool:
-                    broken = True
-                    results[index] = _extract_chunk(chunks[index])
-            progress.report("parse", sum(len(chunks[index]) for index in results), total)
-    finally:  # the other processes end while this one goes on
-        pool.shutdown(wait=False, cancel_futures=True)
-    return [results[index] for index in range(len(chunks))]
-
-
-def _extract_chunk_shared(sources: list[tuple]) -> tuple[str, int]:
-    """:func:`_extract_chunk` in another process: the name and size of the shared memory
-    block that holds its result, pickled (see :func:`_shared_result`).
-
-    Through the pool's pipe, the result would travel in small pieces, each waiting for the
-    calling process, busy parsing, to let its reading thread run: the parsing process
-    would wait about a fifth of its time."""
-    data = pickle.dumps(_extract_chunk(sources), protocol=pickle.HIGHEST_PROTOCOL)
-    block = shared_memory.SharedMemory(create=True, size=len(data))
-    block.buf[: len(data)] = data
-    block.close()
-    return block.name, len(data)
-
-
-def _shared_result(name: str, size: int) -> tuple[ElectionTables, list[ArticleError]]:
-    """The result that :func:`_extract_chunk_shared` left in shared memory; the block is
-    freed."""
-    block = shared_memory.SharedMemory(name=name)
-    try:
-        with block.buf[:size] as data:
-            return pickle.loads(data)
-    finally:
-        block.close()
-        block.unlink()
 
 
 def extract_tables(article: Article) -> ElectionTables:

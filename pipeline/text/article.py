@@ -180,14 +180,10 @@ def decode_article(data: bytes, file: str) -> str:
     return text
 
 
-def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
-    """Article text → :class:`Article`. Raises :class:`ArticleError` on a malformed layout.
-
-    ``sha256`` identifies the article version (the hash of the file's bytes); text
-    that did not come from a file is identified by the hash of its UTF-8 encoding.
-    """
-    lines = text.split("\n")
-    title_match = TITLE_PATTERN.match(clean_text(lines[0]))
+def read_title(line: str, file: str) -> tuple[str, int, str]:
+    """The title on an article's first ``line``, with the year and the state (as the
+    title names it) of its election. Raises :class:`ArticleError` on another first line."""
+    title_match = TITLE_PATTERN.match(clean_text(line))
     if not title_match:
         raise ArticleError(file, "the first line must be the title '= TITLE ='", line=1)
     title = title_match["title"]
@@ -198,6 +194,17 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
             f"title '{title}' is not 'YEAR United States presidential election in STATE'",
             line=1,
         )
+    return title, int(election["year"]), election["state"].strip()
+
+
+def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
+    """Article text → :class:`Article`. Raises :class:`ArticleError` on a malformed layout.
+
+    ``sha256`` identifies the article version (the hash of the file's bytes); text
+    that did not come from a file is identified by the hash of its UTF-8 encoding.
+    """
+    lines = text.split("\n")
+    title, year, state = read_title(lines[0], file)
 
     root = Section(name=title, level=1, line=1)
     infobox: dict[str, InfoboxValue] = {}
@@ -254,8 +261,8 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
         file=file,
         sha256=sha256 or hashlib.sha256(text.encode()).hexdigest(),
         title=title,
-        year=int(election["year"]),
-        state=election["state"].strip(),
+        year=year,
+        state=state,
         infobox=infobox,
         root=root,
     )

@@ -8,13 +8,14 @@ log. The file it works on is never the live one (see :mod:`pipeline.warehouse.pu
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline.cache import code_fingerprint
+from pipeline.cache import TableStore, code_fingerprint
 from pipeline.checks.rules import (
     ERROR,
     describe_finding,
@@ -94,6 +95,9 @@ ELECTION_TABLES = [
     if name.startswith("fact_") or name in ("dim_district", "dim_election")
 ]
 HISTORY_TABLES = ["dq_check_results", "load_log"]
+# DuckDB's memory for a build: rows inserted beyond it go to the file (and its temporary
+# files) instead of memory, so a load's memory does not grow with the corpus.
+BUILD_MEMORY = "256MB"
 
 STATES = all_states()
 POSTAL_CODES = pd.Index([state.postal_code for state in STATES])
@@ -342,7 +346,7 @@ def built_by_this_code(path: Path) -> bool:
 
 
 def build_warehouse(
-    tables: ElectionTables,
+    store: TableStore,
     findings: pd.DataFrame,
     verdicts: pd.DataFrame,
     files: pd.DataFrame,
@@ -351,7 +355,8 @@ def build_warehouse(
     run_id: str,
     history_loads: int,
 ) -> BuildReport:
-    """Bring the warehouse file ``path`` up to date with a load.
+    """Bring the warehouse file ``path`` up to date with a load (``store``: its typed
+    tables, read a segment at a time).
 
     ``path`` is either a copy of the live warehouse built by this code, or a new file
     (then the schema is created, and the history and the last good versions of refused
@@ -363,9 +368,10 @@ def build_warehouse(
     ones inserted: a reload after one changed article touches one election.
     """
     refused = refused_files(findings)
-    accepted = tables.select(refused, keep=False)
+    elections = store.elections()
+    accepted = elections[~elections["file"].isin(refused)]
     loaded_at = datetime.now(UTC)
-    with duckdb.connect(str(path)) as connection:
+    with duckdb.connect(str(path), config={"memory_limit": BUILD_MEMORY}) as connection:
         fresh = not _has_table(connection, "main", "build_info")
         if fresh:
             create_schema(connection)
@@ -375,29 +381,24 @@ def build_warehouse(
         held = _published_versions(connection, "main")
         before = _published_versions(connection, "previous") if attached else held
         kept_versions = before[before["file"].isin(refused)]
-        target = pd.concat(
-            [accepted.elections[["file", "sha256"]], kept_versions[["file", "sha256"]]]
-        )
+        target = pd.concat([accepted[["file", "sha256"]], kept_versions[["file", "sha256"]]])
         stale = held.merge(target, on=["file", "sha256"], how="left", indicator=True)
         stale = stale[stale["_merge"] == "left_only"]
-        new_accepted = accepted.select(
-            accepted.elections["file"][~accepted.elections["sha256"].isin(held["sha256"])]
-        )
+        new_accepted = accepted[~accepted["sha256"].isin(held["sha256"])]
         kept_new = _with_text(
             connection, "previous", kept_versions[~kept_versions["sha256"].isin(held["sha256"])]
         )
         kept = _passing(kept_new)
-        additions = ElectionTables.concat([new_accepted, kept])
         versions = pd.concat(
             [
-                files[files["sha256"].isin(new_accepted.elections["sha256"])],
+                files[files["sha256"].isin(new_accepted["sha256"])],
                 kept_new[kept_new["sha256"].isin(kept.elections["sha256"])],
             ]
         )[["sha256", "file", "bytes", "text"]]
 
         if len(stale):
             _delete_versions(connection, stale)
-        frames = {"article_versions": versions, **election_frames(additions)}
+        frames = {"article_versions": versions}
         if fresh:
             frames |= reference_frames()
             frames["build_info"] = pd.DataFrame(
@@ -409,11 +410,12 @@ def build_warehouse(
         frames["load_log"] = log.assign(run_id=run_id, loaded_at=loaded_at)
         connection.execute("BEGIN TRANSACTION")
         for name in TABLES:
-            if name in ("dim_party", "dim_candidate"):
-                _insert_missing(connection, name, frames[name])
-            elif name in frames:
-                frame = frames[name]  # noqa: F841 (read by DuckDB's replacement scan)
-                connection.execute(f"INSERT INTO {name} BY NAME SELECT * FROM frame")
+            if name in frames:
+                _insert(connection, name, frames[name])
+        # The new articles' rows, a segment of the parse cache at a time.
+        for additions in chain(store.tables(set(new_accepted["file"])), [kept]):
+            for name, frame in election_frames(additions).items():
+                _insert(connection, name, frame)
         connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
         if attached:
             for name in HISTORY_TABLES:
@@ -430,6 +432,19 @@ def build_warehouse(
             for name in TABLES
         }
     return BuildReport(counts, log, added=len(versions), removed=len(stale))
+
+
+def _insert(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Append ``frame``'s rows to ``table``; to the names (parties, candidates) only those
+    it lacks, since many articles name them."""
+    if table in ("dim_party", "dim_candidate"):
+        column = frame.columns[0]
+        connection.execute(
+            f"INSERT INTO {table} BY NAME SELECT DISTINCT * FROM frame "
+            f"WHERE {column} NOT IN (SELECT {column} FROM {table})"
+        )
+    else:
+        connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
 
 
 def _has_table(connection: duckdb.DuckDBPyConnection, database: str, table: str) -> bool:
@@ -522,16 +537,6 @@ def _passing(versions: pd.DataFrame) -> ElectionTables:
     tables, unreadable = extract_articles(sources)
     refused = refused_files(evaluate(tables, unreadable))
     return tables.select(refused, keep=False)
-
-
-def _insert_missing(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Insert the rows of ``frame`` (its first column is the table's key) whose key
-    ``table`` lacks."""
-    column = frame.columns[0]
-    connection.execute(
-        f"INSERT INTO {table} BY NAME SELECT DISTINCT * FROM frame "
-        f"WHERE {column} NOT IN (SELECT {column} FROM {table})"
-    )
 
 
 def _remove_unused_names(connection: duckdb.DuckDBPyConnection) -> None:

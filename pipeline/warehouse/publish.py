@@ -29,8 +29,7 @@ import duckdb
 import pandas as pd
 
 from pipeline import progress
-from pipeline.cache import code_fingerprint
-from pipeline.tables.extract import ElectionTables
+from pipeline.cache import TableStore, code_fingerprint
 from pipeline.warehouse.build import TABLES, BuildReport, build_warehouse, built_by_this_code
 from pipeline.warehouse.keys import key_violations
 
@@ -71,7 +70,7 @@ class Publication:
 
 
 def publish_warehouse(
-    tables: ElectionTables,
+    store: TableStore,
     findings: pd.DataFrame,
     verdicts: pd.DataFrame,
     files: pd.DataFrame,
@@ -99,7 +98,7 @@ def publish_warehouse(
             if live.exists() and not wal.exists() and built_by_this_code(live):
                 shutil.copyfile(live, staging)
             report = build_warehouse(
-                tables, findings, verdicts, files, staging, live, run_id, history_loads
+                store, findings, verdicts, files, staging, live, run_id, history_loads
             )
             progress.report("verify")
             verify_warehouse(staging, report.counts)

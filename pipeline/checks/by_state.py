@@ -1,0 +1,228 @@
+"""Stages 2 and 3 over the whole corpus, a group of whole states at a time.
+
+Every rule reads one article, or the articles of one state (the same election twice; an
+election and the one before): the articles of whole states are parsed and checked
+together, exactly as if every article were, and no step needs the tables of every
+article at once. Memory is bounded by a group (about :data:`GROUP_ARTICLES` articles),
+whatever the size of the corpus. Each group is one job (parse → typed tables → checks →
+a segment of the parse cache, :mod:`pipeline.cache`), done in another process where there
+are several (:mod:`pipeline.processes`); what comes back is the segment's name.
+
+An article's state is read from its title before it is parsed (every row it gives
+carries that state). A reload redoes the groups with a state whose articles changed
+(added, edited or removed: a finding across articles of that state may change), taking
+the unchanged articles' tables from the cache and parsing the others; every other
+segment is kept as it is, findings and verdicts included.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.cache import (
+    ARTICLES,
+    FINDINGS,
+    REFUSED,
+    VERDICTS,
+    ParseCache,
+    Segment,
+    TableStore,
+    parse_refusals,
+    refusal_errors,
+    write_segment,
+)
+from pipeline.checks.rules import evaluate, in_order, judge, without_consequences
+from pipeline.processes import map_chunks
+from pipeline.tables.extract import (
+    SOURCE_COLUMNS,
+    ElectionTables,
+    extract_chunk,
+    title_election,
+)
+from pipeline.tables.reference import read_county_returns
+from pipeline.text.article import ArticleError
+
+# A group's rules cost about 0.3 s whatever its size (pandera's schemas, pandas' calls):
+# groups of 500 articles pay that about six times for 3,000 articles, for about 100 MB
+# of tables and checks per process.
+GROUP_ARTICLES = 500
+NO_STATE = ""  # the group key of articles whose title names no state (refused when parsed)
+
+
+@dataclass
+class GroupJob:
+    """One group of whole states: ``articles``, every readable article of them (file,
+    sha256, state) in the load's order; ``sources`` (:data:`SOURCE_COLUMNS`), the ones to
+    parse; ``reused``, the segments holding the others, with their file names;
+    ``reference``, the reference returns of these states (None without a reference file);
+    ``folder``, where the group's segment goes."""
+
+    states: tuple[str, ...]
+    articles: pd.DataFrame
+    sources: list[tuple]
+    reused: dict[Path, set[str]]
+    reference: pd.DataFrame | None
+    folder: Path
+
+
+@dataclass
+class GroupResult:
+    segment: Segment
+    parsed: int
+
+
+def check_group(job: GroupJob) -> GroupResult:
+    """Parse a group's new and changed articles, take the others' tables and refusals
+    from the cache, run every rule on the group, and write its segment."""
+    parsed, errors = extract_chunk(job.sources)
+    kept = [(Segment(folder, (), {}), files) for folder, files in job.reused.items()]
+    tables = ElectionTables.concat([segment.tables(files) for segment, files in kept] + [parsed])
+    refused_before = pd.concat(
+        [segment.frame(REFUSED, files) for segment, files in kept]
+        or [parse_refusals([], job.articles)],
+        ignore_index=True,
+    )
+    refused = pd.concat([refused_before, parse_refusals(errors, job.articles)], ignore_index=True)
+    findings = evaluate(tables, refusal_errors(refused_before) + errors, job.reference)
+    files = job.articles["file"]
+    verdicts = judge(tables, files, without_consequences(findings), job.reference)
+    frames = {
+        **tables.frames(),
+        ARTICLES: job.articles,
+        REFUSED: refused,
+        FINDINGS: findings,
+        VERDICTS: verdicts,
+    }
+    return GroupResult(write_segment(job.folder, job.states, frames), len(job.sources))
+
+
+@dataclass
+class Extraction:
+    """A load's typed tables (in the cache's segments), every finding and verdict, and
+    how many articles were parsed and checked."""
+
+    store: TableStore
+    findings: pd.DataFrame
+    verdicts: pd.DataFrame
+    parsed: int  # articles parsed
+    checked: int  # articles checked again (those of the states redone)
+
+
+def reference_fingerprint(path: Path | None) -> str:
+    """What the findings compared with a reference file depend on: its bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path else ""
+
+
+def extract_and_check(files: pd.DataFrame, cache: ParseCache, reference: Path | None) -> Extraction:
+    """Typed tables, findings and verdicts of every article of ``files`` (see
+    :func:`~pipeline.text.source.read_source`), reusing the segments of ``cache`` whose
+    states are unchanged; ``reference``: county returns to compare with, or None."""
+    fingerprint = reference_fingerprint(reference)
+    segments = cache.segments(fingerprint)
+    readable = files[files["error"].isna()].reset_index(drop=True)
+    titles = [
+        title_election(text, file)
+        for file, text in zip(readable["file"], readable["text"], strict=True)
+    ]
+    current = readable[["file", "sha256"]].assign(
+        state=[NO_STATE if title is None else title[1] for title in titles]
+    )
+    held = pd.concat(
+        [segment.frame(ARTICLES).assign(folder=segment.folder) for segment in segments]
+        or [current.head(0).assign(folder=None)],
+        ignore_index=True,
+    )
+    versions = current.merge(
+        held, on=["file", "sha256", "state"], how="outer", indicator=True, sort=False
+    )
+    changed = set(versions.loc[versions["_merge"] != "both", "state"])
+    kept = [segment for segment in segments if changed.isdisjoint(segment.states)]
+    redone = sorted(set(current["state"]) - {state for s in kept for state in s.states})
+    wanted = {title for title in titles if title is not None and title[1] in redone}
+    returns = read_county_returns(reference, wanted) if reference and redone else None
+    jobs = [
+        _job(group, readable, current, held, returns, cache) for group in _groups(current, redone)
+    ]
+    try:
+        results = map_chunks(
+            check_group, jobs, [len(job.articles) for job in jobs], "parse and check"
+        )
+        store = TableStore(tuple(kept + [result.segment for result in results]))
+        if jobs or len(kept) < len(segments):
+            cache.keep(list(store.segments), fingerprint)
+    except BaseException:  # a full disk, a kill: the cache stays as the last load left it
+        cache.discard([Segment(job.folder, (), {}) for job in jobs])
+        raise
+    findings, verdicts = _unread(files[files["error"].notna()])
+    findings = in_order(
+        pd.concat(
+            [findings, *(segment.frame(FINDINGS) for segment in store.segments)],
+            ignore_index=True,
+        )
+    )
+    verdicts = pd.concat(
+        [verdicts, *(segment.frame(VERDICTS) for segment in store.segments)], ignore_index=True
+    )
+    verdicts = verdicts.sort_values("article", kind="stable").reset_index(drop=True)
+    return Extraction(
+        store,
+        findings,
+        verdicts,
+        parsed=sum(result.parsed for result in results),
+        checked=sum(len(job.articles) for job in jobs),
+    )
+
+
+def _groups(current: pd.DataFrame, states: list[str]) -> list[tuple[str, ...]]:
+    """``states`` packed into groups of about :data:`GROUP_ARTICLES` articles (a state
+    with more is a group of its own), in order."""
+    sizes = current["state"].value_counts()
+    groups: list[list[str]] = []
+    size = GROUP_ARTICLES
+    for state in states:
+        if size + sizes[state] > GROUP_ARTICLES:
+            groups.append([])
+            size = 0
+        groups[-1].append(state)
+        size += sizes[state]
+    return [tuple(group) for group in groups]
+
+
+def _job(
+    states: tuple[str, ...],
+    readable: pd.DataFrame,
+    current: pd.DataFrame,
+    held: pd.DataFrame,
+    returns: pd.DataFrame | None,
+    cache: ParseCache,
+) -> GroupJob:
+    """The job of a group: parse what the cache does not hold."""
+    mine = current["state"].isin(states)
+    articles = current[mine].reset_index(drop=True)
+    cached = articles.merge(held, on=["file", "sha256", "state"])
+    to_parse = readable[mine & ~current["file"].isin(cached["file"])]
+    if returns is not None:
+        returns = returns[returns["state_po"].isin(states)].reset_index(drop=True)
+    return GroupJob(
+        states,
+        articles,
+        list(to_parse[list(SOURCE_COLUMNS)].itertuples(index=False, name=None)),
+        {folder: set(part["file"]) for folder, part in cached.groupby("folder", sort=False)},
+        returns,
+        cache.new_folder(),
+    )
+
+
+def _unread(unread: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Findings and verdicts of the files refused before their text was read."""
+    errors = [
+        ArticleError(file, error, line=None if pd.isna(line) else int(line))
+        for file, error, line in zip(
+            unread["file"], unread["error"], unread["error_line"], strict=True
+        )
+    ]
+    nothing = ElectionTables.concat([])
+    findings = evaluate(nothing, errors)
+    return findings, judge(nothing, unread["file"], findings)
