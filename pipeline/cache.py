@@ -3,8 +3,9 @@ per group of states, so that a reload parses and checks again only the states wh
 articles changed, and a load never holds the tables of every article at once.
 
 A segment is a folder of Arrow IPC files (LZ4): one per typed table, the articles it
-holds (file, content hash, state), the articles refused when parsed (with their error),
-and the findings and verdicts of every check on its articles. A segment's rows depend
+holds (file, content hash, state), the text of those with tables (what the warehouse
+publishes as their version), the articles refused when parsed (with their error), and
+the findings and verdicts of every check on its articles. A segment's rows depend
 on the text of its articles, the code that reads them and the reference returns compared
 with (:func:`code_fingerprint`, a hash of the reference file): the cache is valid only
 for the code and reference that wrote it.
@@ -38,7 +39,8 @@ from pipeline.settings import PACKAGE
 from pipeline.tables.extract import ElectionTables
 from pipeline.text.article import ArticleError
 
-ARTICLES, REFUSED, FINDINGS, VERDICTS = "articles", "refused", "findings", "verdicts"
+ARTICLES, TEXTS, REFUSED = "articles", "texts", "refused"
+FINDINGS, VERDICTS = "findings", "verdicts"
 REFUSED_TYPES = {"file": "str", "sha256": "str", "section": "str", "line": "Int64", "reason": "str"}
 POINTER = "CURRENT"
 
@@ -127,12 +129,13 @@ class TableStore:
         reads it a segment at a time, see :meth:`tables`)."""
         return pd.concat([segment.frame(name) for segment in self.segments], ignore_index=True)
 
-    def tables(self, files: set[str]) -> Iterator[ElectionTables]:
-        """The typed tables of ``files``, a segment at a time."""
+    def parts(self, files: set[str]) -> Iterator[tuple[ElectionTables, pd.DataFrame]]:
+        """The typed tables and the texts (file, sha256, text) of ``files``, a segment
+        at a time."""
         for segment in self.segments:
-            held = set(segment.frame("elections", files)["file"])
-            if held:
-                yield segment.tables(held)
+            texts = segment.frame(TEXTS, files)
+            if len(texts):
+                yield segment.tables(set(texts["file"])), texts
 
     def elections(self) -> pd.DataFrame:
         """File, content hash and election (year, state_po) of every article with tables."""

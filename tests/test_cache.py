@@ -15,7 +15,7 @@ from pipeline.cache import ParseCache, code_fingerprint
 from pipeline.checks.by_state import extract_and_check
 from pipeline.checks.rules import evaluate, judge, without_consequences
 from pipeline.tables.extract import ElectionTables, extract_articles
-from pipeline.text.source import read_source
+from pipeline.text.source import max_article_bytes, read_source, read_version
 from tests.conftest import edit, materialize_all
 from tests.test_pipeline import snapshot
 from tests.test_reload import article_for_year
@@ -46,7 +46,8 @@ def sorted_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def cached_load(raw, cache):
-    extraction = extract_and_check(sources(raw), cache, None)
+    versions = pd.DataFrame([read_version(path) for path in sorted(raw.glob("*.txt"))])
+    extraction = extract_and_check(versions, cache, None, max_article_bytes())
     return extraction, extraction.findings
 
 
@@ -294,3 +295,24 @@ def test_groups_of_states_in_two_processes_find_what_one_load_of_everything_find
     files = sources(corpus)["file"]
     expected = judge(tables, files, without_consequences(fresh_findings(corpus)))
     pd.testing.assert_frame_equal(extraction.verdicts, expected)
+
+
+def test_a_file_changed_while_the_load_reads_it_is_refused_and_read_again(
+    corpus, tmp_path, seed_text
+):
+    """The load tracks a file's version first and parses its text later: a file that
+    changed in between is refused for this load (its text is not the version tracked)
+    and not cached; the next load parses its new text."""
+    seed = corpus / SEED_FILE
+    seed.write_text(seed_text)
+    cache = ParseCache(tmp_path / "w.duckdb")
+    versions = pd.DataFrame([read_version(path) for path in sorted(corpus.glob("*.txt"))])
+    seed.write_text(seed_text.replace("Voters chose", "Voters then chose"))
+    findings = extract_and_check(versions, cache, None, max_article_bytes()).findings
+    refused = findings[findings["check"] == "articles_are_readable"]
+    assert refused[["file", "expected"]].values.tolist() == [
+        [SEED_FILE, "the file changed while the load read it: the next load reads it"]
+    ]
+    again, findings = cached_load(corpus, cache)
+    assert (again.parsed, findings["check"].eq("articles_are_readable").sum()) == (1, 0)
+    pd.testing.assert_frame_equal(findings, fresh_findings(corpus))

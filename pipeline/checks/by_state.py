@@ -25,6 +25,7 @@ from pipeline.cache import (
     ARTICLES,
     FINDINGS,
     REFUSED,
+    TEXTS,
     VERDICTS,
     ParseCache,
     Segment,
@@ -43,6 +44,7 @@ from pipeline.tables.extract import (
 )
 from pipeline.tables.reference import read_county_returns
 from pipeline.text.article import ArticleError
+from pipeline.text.source import read_source
 
 # A group's rules cost about 0.3 s whatever its size (pandera's schemas, pandas' calls):
 # groups of 500 articles pay that about six times for 3,000 articles, for about 100 MB
@@ -54,17 +56,18 @@ NO_STATE = ""  # the group key of articles whose title names no state (refused w
 @dataclass
 class GroupJob:
     """One group of whole states: ``articles``, every readable article of them (file,
-    sha256, state) in the load's order; ``sources`` (:data:`SOURCE_COLUMNS`), the ones to
-    parse; ``reused``, the segments holding the others, with their file names;
-    ``reference``, the reference returns of these states (None without a reference file);
-    ``folder``, where the group's segment goes."""
+    sha256, state) in the load's order; ``sources``, the ones to parse (file, path,
+    sha256); ``reused``, the segments holding the others, with their file names;
+    ``reference``, the reference returns of these states (None without a reference
+    file); ``folder``, where the group's segment goes; ``limit``, the size limit of a file."""
 
     states: tuple[str, ...]
     articles: pd.DataFrame
-    sources: list[tuple]
+    sources: list[tuple[str, str, str]]
     reused: dict[Path, set[str]]
     reference: pd.DataFrame | None
     folder: Path
+    limit: int
 
 
 @dataclass
@@ -76,7 +79,8 @@ class GroupResult:
 def check_group(job: GroupJob) -> GroupResult:
     """Parse a group's new and changed articles, take the others' tables and refusals
     from the cache, run every rule on the group, and write its segment."""
-    parsed, errors = extract_chunk(job.sources)
+    sources, changed = read_sources(job.sources, job.limit)
+    parsed, errors = extract_chunk(sources)
     kept = [(Segment(folder, (), {}), files) for folder, files in job.reused.items()]
     tables = ElectionTables.concat([segment.tables(files) for segment, files in kept] + [parsed])
     refused_before = pd.concat(
@@ -85,17 +89,46 @@ def check_group(job: GroupJob) -> GroupResult:
         ignore_index=True,
     )
     refused = pd.concat([refused_before, parse_refusals(errors, job.articles)], ignore_index=True)
-    findings = evaluate(tables, refusal_errors(refused_before) + errors, job.reference)
-    files = job.articles["file"]
-    verdicts = judge(tables, files, without_consequences(findings), job.reference)
+    unreadable = refusal_errors(refused_before) + errors + changed
+    findings = evaluate(tables, unreadable, job.reference)
+    verdicts = judge(tables, job.articles["file"], without_consequences(findings), job.reference)
+    texts = {file: text for file, text, *_ in sources}
+    parsed_texts = parsed.elections[["file", "sha256"]].assign(
+        text=parsed.elections["file"].map(texts).astype("str")
+    )
     frames = {
         **tables.frames(),
-        ARTICLES: job.articles,
+        # A file changed while the load read it is not cached: the next load reads it again.
+        ARTICLES: job.articles[~job.articles["file"].isin({error.file for error in changed})],
+        TEXTS: pd.concat(
+            [segment.frame(TEXTS, files) for segment, files in kept] + [parsed_texts],
+            ignore_index=True,
+        ),
         REFUSED: refused,
         FINDINGS: findings,
         VERDICTS: verdicts,
     }
     return GroupResult(write_segment(job.folder, job.states, frames), len(job.sources))
+
+
+def read_sources(
+    versions: list[tuple[str, str, str]], limit: int
+) -> tuple[list[tuple], list[ArticleError]]:
+    """The texts of the given article versions (file, path, sha256), as
+    :data:`~pipeline.tables.extract.SOURCE_COLUMNS`, and an error for each file whose
+    bytes are no longer those of its version (it changed while the load read it)."""
+    sources, changed = [], []
+    for file, path, sha256 in versions:
+        source = read_source(Path(path), limit)
+        if source["sha256"] != sha256:
+            changed.append(
+                ArticleError(
+                    file, "the file changed while the load read it: the next load reads it"
+                )
+            )
+        else:
+            sources.append(tuple(source[column] for column in SOURCE_COLUMNS))
+    return sources, changed
 
 
 @dataclass
@@ -115,16 +148,19 @@ def reference_fingerprint(path: Path | None) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path else ""
 
 
-def extract_and_check(files: pd.DataFrame, cache: ParseCache, reference: Path | None) -> Extraction:
+def extract_and_check(
+    files: pd.DataFrame, cache: ParseCache, reference: Path | None, limit: int
+) -> Extraction:
     """Typed tables, findings and verdicts of every article of ``files`` (see
-    :func:`~pipeline.text.source.read_source`), reusing the segments of ``cache`` whose
-    states are unchanged; ``reference``: county returns to compare with, or None."""
+    :func:`~pipeline.text.source.read_version`), reusing the segments of ``cache`` whose
+    states are unchanged; ``reference``: county returns to compare with, or None;
+    ``limit``: the size limit of an article file."""
     fingerprint = reference_fingerprint(reference)
     segments = cache.segments(fingerprint)
     readable = files[files["error"].isna()].reset_index(drop=True)
     titles = [
-        title_election(text, file)
-        for file, text in zip(readable["file"], readable["text"], strict=True)
+        title_election(title, file)
+        for file, title in zip(readable["file"], readable["title"], strict=True)
     ]
     current = readable[["file", "sha256"]].assign(
         state=[NO_STATE if title is None else title[1] for title in titles]
@@ -143,7 +179,8 @@ def extract_and_check(files: pd.DataFrame, cache: ParseCache, reference: Path | 
     wanted = {title for title in titles if title is not None and title[1] in redone}
     returns = read_county_returns(reference, wanted) if reference and redone else None
     jobs = [
-        _job(group, readable, current, held, returns, cache) for group in _groups(current, redone)
+        _job(group, readable, current, held, returns, cache, limit)
+        for group in _groups(current, redone)
     ]
     try:
         results = map_chunks(
@@ -197,6 +234,7 @@ def _job(
     held: pd.DataFrame,
     returns: pd.DataFrame | None,
     cache: ParseCache,
+    limit: int,
 ) -> GroupJob:
     """The job of a group: parse what the cache does not hold."""
     mine = current["state"].isin(states)
@@ -208,10 +246,11 @@ def _job(
     return GroupJob(
         states,
         articles,
-        list(to_parse[list(SOURCE_COLUMNS)].itertuples(index=False, name=None)),
+        list(to_parse[["file", "path", "sha256"]].itertuples(index=False, name=None)),
         {folder: set(part["file"]) for folder, part in cached.groupby("folder", sort=False)},
         returns,
         cache.new_folder(),
+        limit,
     )
 
 

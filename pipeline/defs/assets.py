@@ -102,12 +102,13 @@ RAW_FOLDER_HAS_ARTICLES = dg.AssetCheckSpec(
 def article_files(
     context: dg.AssetExecutionContext, article_source: ArticleSource, load_slot: LoadSlot
 ):
-    """Article files of the raw folder: name, SHA-256 of the bytes (the article version),
-    size, and the decoded text or why there is none. Each file is read once, here."""
+    """Article files of the raw folder: name, path, SHA-256 of the bytes (the article
+    version), size and title line, or why the file cannot be read. The texts are read
+    again a group at a time where they are parsed, and only in this version."""
     paths = article_source.paths()
     files = pd.DataFrame(
         [article_source.read(path) for path in paths],
-        columns=["file", "sha256", "bytes", "text", "error", "error_line"],
+        columns=["file", "path", "sha256", "bytes", "title", "error", "error_line"],
     ).astype({"error_line": "Int64"})
     progress.report("read", len(paths), len(paths), "files")
     yield dg.Output(files, metadata=row_count(files))
@@ -208,6 +209,7 @@ QUALITY_OUTPUTS = {
 def extracted_tables(
     context: dg.AssetExecutionContext,
     article_files: pd.DataFrame,
+    article_source: ArticleSource,
     reference_returns: ReferenceReturns,
     warehouse_file: Warehouse,
     load_slot: LoadSlot,
@@ -223,7 +225,12 @@ def extracted_tables(
     except WarehouseRefused as error:
         raise dg.Failure(description=str(error)) from None
     with progress.listening(progress.Throttled(context.log.info)):
-        extraction = extract_and_check(article_files, ParseCache(live), reference_returns.file())
+        extraction = extract_and_check(
+            article_files,
+            ParseCache(live),
+            reference_returns.file(),
+            article_source.max_article_bytes,
+        )
     context.log.info(
         f"{len(article_files)} articles: {extraction.parsed} parsed, {extraction.checked} "
         f"checked (their states changed), {len(article_files) - extraction.checked} from the cache"

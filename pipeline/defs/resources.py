@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipeline import settings
 from pipeline.settings import resolve
-from pipeline.text.source import article_paths, read_article_bytes, read_source
+from pipeline.text.source import article_paths, read_article_bytes, read_version
 
 
 class ArticleSource(dg.ConfigurableResource):
@@ -30,8 +30,9 @@ class ArticleSource(dg.ConfigurableResource):
         return article_paths(folder)
 
     def read(self, path: Path) -> dict:
-        """One entry of the folder (see :func:`~pipeline.text.source.read_source`)."""
-        return read_source(path, self.max_article_bytes)
+        """One entry of the folder, without its text (see
+        :func:`~pipeline.text.source.read_version`)."""
+        return read_version(path, self.max_article_bytes)
 
     def read_bytes(self, path: Path) -> bytes:
         """The bytes of one article file; ArticleError when it may not be read

@@ -97,3 +97,31 @@ def read_source(path: Path, limit: int | None = None) -> dict:
     except ArticleError as error:
         source["error"], source["error_line"] = error.reason, error.line
     return source
+
+
+def read_version(path: Path, limit: int | None = None) -> dict:
+    """One entry of the raw folder as a load tracks it before parsing: name, path,
+    version (SHA-256 of the bytes), size and first line (its title, which names the
+    article's state), or why it cannot be read (see :func:`read_article_bytes`).
+
+    The text is not kept: it is read again where the article is parsed
+    (:func:`read_source`), and only a text of this version is parsed. A load thus holds
+    one group of articles' text at a time, not the corpus."""
+    version = {
+        "file": shown_name(path),
+        "path": None,  # a readable file's: its name is UTF-8
+        "sha256": None,
+        "bytes": 0,
+        "title": None,
+        "error": None,
+        "error_line": None,
+    }
+    try:
+        data = read_article_bytes(path, max_article_bytes() if limit is None else limit)
+        version["path"] = str(path)
+        version["sha256"] = hashlib.sha256(data).hexdigest()
+        version["bytes"] = len(data)
+        version["title"] = data.partition(b"\n")[0].decode("utf-8-sig", "replace")
+    except ArticleError as error:
+        version["error"], version["error_line"] = error.reason, error.line
+    return version

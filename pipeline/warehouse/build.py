@@ -8,7 +8,6 @@ log. The file it works on is never the live one (see :mod:`pipeline.warehouse.pu
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import chain
 from pathlib import Path
 
 import duckdb
@@ -389,16 +388,12 @@ def build_warehouse(
             connection, "previous", kept_versions[~kept_versions["sha256"].isin(held["sha256"])]
         )
         kept = _passing(kept_new)
-        versions = pd.concat(
-            [
-                files[files["sha256"].isin(new_accepted["sha256"])],
-                kept_new[kept_new["sha256"].isin(kept.elections["sha256"])],
-            ]
-        )[["sha256", "file", "bytes", "text"]]
+        kept_texts = kept_new[kept_new["sha256"].isin(kept.elections["sha256"])]
+        versions = pd.concat([new_accepted[["file", "sha256"]], kept_texts[["file", "sha256"]]])
 
         if len(stale):
             _delete_versions(connection, stale)
-        frames = {"article_versions": versions}
+        frames = {"article_versions": kept_texts[["sha256", "file", "bytes", "text"]]}
         if fresh:
             frames |= reference_frames()
             frames["build_info"] = pd.DataFrame(
@@ -412,10 +407,15 @@ def build_warehouse(
         for name in TABLES:
             if name in frames:
                 _insert(connection, name, frames[name])
-        # The new articles' rows, a segment of the parse cache at a time.
-        for additions in chain(store.tables(set(new_accepted["file"])), [kept]):
+        # The new articles' rows and texts, a segment of the parse cache at a time.
+        sizes = files[["file", "sha256", "bytes"]]
+        for additions, texts in store.parts(set(new_accepted["file"])):
+            texts = texts.merge(sizes, on=["file", "sha256"])
+            _insert(connection, "article_versions", texts[["sha256", "file", "bytes", "text"]])
             for name, frame in election_frames(additions).items():
                 _insert(connection, name, frame)
+        for name, frame in election_frames(kept).items():
+            _insert(connection, name, frame)
         connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
         if attached:
             for name in HISTORY_TABLES:
