@@ -2,7 +2,7 @@
 per group of states, so that a reload parses and checks again only the states whose
 articles changed, and a load never holds the tables of every article at once.
 
-A segment is a folder of Arrow IPC files (LZ4): one per typed table, the articles it
+A segment is a folder of Arrow IPC files: one per typed table, the articles it
 holds (file, content hash, state), the text of those with tables (what the warehouse
 publishes as their version), the articles refused when parsed (with their error), and
 the findings and verdicts of every check on its articles. A segment's rows depend
@@ -103,12 +103,16 @@ def write_segment(
     frames: dict[str, pd.DataFrame],
 ) -> Segment:
     """Write a segment of ``states``: ``frames`` holds each typed table and the articles,
-    refusals, findings and verdicts (see the module's docstring)."""
+    texts, refusals, findings and verdicts (see the module's docstring).
+
+    The files are compressed with zstd at its fastest level: 3,009 articles take 27 MB,
+    against 57 MB with LZ4 and 245 MB uncompressed, written as fast (less to write) and
+    read back about 15 % slower, which a reload pays for one segment only."""
     folder.mkdir(parents=True)
     sizes = {}
     for name, frame in frames.items():
         path = folder / f"{name}.arrow"
-        feather.write_feather(frame, path, compression="lz4")
+        feather.write_feather(frame, path, compression="zstd", compression_level=1)
         sizes[name] = path.stat().st_size
     rows = {name: len(frames[name]) for name in ElectionTables.names()}
     return Segment(folder, states, rows, sizes)

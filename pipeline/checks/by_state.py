@@ -49,7 +49,7 @@ from pipeline.text.source import read_source
 # A group's rules cost about 0.3 s whatever its size (pandera's schemas, pandas' calls):
 # groups of 500 articles pay that about six times for 3,000 articles, for about 100 MB
 # of tables and checks per process.
-GROUP_ARTICLES = 500
+GROUP_ARTICLES = 250
 NO_STATE = ""  # the group key of articles whose title names no state (refused when parsed)
 
 
@@ -192,16 +192,15 @@ def extract_and_check(
     except BaseException:  # a full disk, a kill: the cache stays as the last load left it
         cache.discard([Segment(job.folder, (), {}) for job in jobs])
         raise
-    findings, verdicts = _unread(files[files["error"].notna()])
-    findings = in_order(
-        pd.concat(
-            [findings, *(segment.frame(FINDINGS) for segment in store.segments)],
-            ignore_index=True,
-        )
-    )
-    verdicts = pd.concat(
-        [verdicts, *(segment.frame(VERDICTS) for segment in store.segments)], ignore_index=True
-    )
+    findings = [segment.frame(FINDINGS) for segment in store.segments]
+    verdicts = [segment.frame(VERDICTS) for segment in store.segments]
+    unread = files[files["error"].notna()]
+    if len(unread) or not store.segments:
+        unread_findings, unread_verdicts = _unread(unread)
+        findings.append(unread_findings)
+        verdicts.append(unread_verdicts)
+    findings = in_order(pd.concat(findings, ignore_index=True))
+    verdicts = pd.concat(verdicts, ignore_index=True)
     verdicts = verdicts.sort_values("article", kind="stable").reset_index(drop=True)
     return Extraction(
         store,

@@ -1055,7 +1055,7 @@ def judge(
     for condition, why in reversed(reasons):  # the first reason that applies wins
         reason = reason.mask(condition & ~failing.to_numpy(), why)
     status = np.select([failing.to_numpy(), reason.notna()], [FAILED, SKIPPED], PASSED)
-    return out.assign(status=status, reason=reason)[VERDICT_COLUMNS]
+    return out.assign(status=status, reason=reason.astype("str"))[VERDICT_COLUMNS]
 
 
 def _reference_elections(tables: ElectionTables, reference: pd.DataFrame | None) -> set[str]:

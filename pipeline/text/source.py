@@ -51,11 +51,13 @@ def read_article_bytes(path: Path, limit: int) -> bytes:
     if name != path.name:  # undecodable bytes came through as surrogate escapes
         raise ArticleError(name, "the file name is not UTF-8 (rename the file)")
     try:
-        target = path.resolve(strict=True)
-        if not target.is_relative_to(path.parent.resolve()):
-            raise ArticleError(
-                name, f"a symbolic link to {target}, outside the raw folder: not read"
-            )
+        target = path
+        if os.path.islink(path):  # only a link can lead out of the folder
+            target = path.resolve(strict=True)
+            if not target.is_relative_to(path.parent.resolve()):
+                raise ArticleError(
+                    name, f"a symbolic link to {target}, outside the raw folder: not read"
+                )
         kind = stat.S_IFMT(os.stat(target).st_mode)
         if kind != stat.S_IFREG:
             raise ArticleError(name, f"not a regular file but {KINDS.get(kind, 'a special file')}")
