@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipeline.checks.rules import ERROR, evaluate
+from pipeline.checks.rules import ERROR, evaluate, judge
 from pipeline.tables.extract import extract_articles
 from pipeline.tables.reference import read_county_returns
 from pipeline.text.source import read_source
@@ -297,6 +297,20 @@ def test_reconciliation_lists_a_real_difference(family, seed_text):
     assert cells[["column", "published", "expected"]].values.tolist() == [
         ["Republican #", "6,367", "6,368 in the reference"],
         ["Total", "11,404", "11,405 in the reference"],
+    ]
+
+
+def test_a_reference_without_the_group_s_states_compares_nothing(family):
+    # A load passes each group of states the reference returns of its states: none for most.
+    returns = read_county_returns(REFERENCE_CSV, [(2004, "MO")])
+    none_here = returns[returns["state_po"] == "WY"].reset_index(drop=True)
+    seed_only = family.select([SEED.name])
+    found = evaluate(seed_only, reference=none_here)
+    assert found[found["check"] == "counties_match_reference"].empty
+    verdicts = judge(seed_only, [SEED.name], found, none_here)
+    compared = verdicts[verdicts["check_name"] == "counties_match_reference"]
+    assert compared[["status", "reason"]].values.tolist() == [
+        ["skipped", "the reference has no returns of this election"]
     ]
 
 

@@ -837,6 +837,7 @@ def reference_cells(tables: ElectionTables, returns: pd.DataFrame) -> pd.DataFra
             for fips, name in zip(returns["fips"], returns["name"], strict=True)
         ],
         index=returns.index,
+        dtype="bool",  # an empty list would select no column instead of no row
     )
     counties = _measures(returns[is_county], ["year", "state_po", "fips"])
     apart = _measures(
