@@ -13,9 +13,26 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 from pandera import extensions
+from pandera.dtypes import immutable
+from pandera.engines import pandas_engine
 from pandera.typing import Series
 
-TEXT = pd.StringDtype()
+
+@immutable(init=True)
+class Text(pandas_engine.STRING):
+    """pandas' text dtype (:class:`pandas.StringDtype`), as pandera checks it, answering a
+    match with one boolean for the column instead of one per row: given one per row,
+    pandera builds and prints a table of the (no) failing rows of every text column at each
+    validation, a tenth of the time of the checks of a group of articles."""
+
+    def check(self, pandera_dtype: pa.DataType, data_container: pd.Series | None = None):
+        matches = super().check(pandera_dtype, data_container)
+        if isinstance(matches, np.ndarray) and matches.all():
+            return True
+        return matches
+
+
+TEXT = Text()
 COUNT = pd.Int64Dtype()
 PERCENT = pd.Float64Dtype()
 ELECTION_KEY = ["year", "state_po"]
