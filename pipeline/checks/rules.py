@@ -210,12 +210,16 @@ def schema_rule(table: str) -> Rule:
 
 
 def _county_frame(tables: ElectionTables) -> pd.DataFrame:
-    """County result rows with their county's total and margin."""
+    """County result rows (the columns the percentages read) with their county's total and
+    margin."""
     summaries = tables.county_summaries[
         ["file", "county", "total_votes", "margin_votes", "margin_pct"]
     ].drop_duplicates(["file", "county"])  # a county twice is the schema check's finding:
     # joining every copy with every other would take memory by the square of the copies
-    return tables.county_results.merge(summaries, on=["file", "county"], how="left")
+    results = tables.county_results[
+        ["file", "line", "county", "column_order", "candidate", "votes", "pct"]
+    ]
+    return results.merge(summaries, on=["file", "county"], how="left")
 
 
 @rule("county_results")
@@ -231,7 +235,7 @@ def county_columns_sum_to_total(tables: ElectionTables) -> pd.DataFrame:
 @rule("county_results")
 def county_margin_is_first_minus_second(tables: ElectionTables) -> pd.DataFrame:
     """In every county, the Margin equals the first candidate column minus the second."""
-    results = tables.county_results
+    results = tables.county_results[["file", "county", "column_order", "votes"]]
     columns = results.drop_duplicates(["file", "county", "column_order"])  # as _county_frame
     first = columns[columns["column_order"] == 1].set_index(["file", "county"])["votes"]
     second = columns[columns["column_order"] == 2].set_index(["file", "county"])["votes"]
@@ -454,8 +458,10 @@ def county_parties_match_statewide(tables: ElectionTables) -> pd.DataFrame:
     """Each candidate column of the by-county table names the candidate's party of the
     statewide results (a state affiliate counts as its national party): a misspelt header
     would otherwise publish a party that is not one."""
-    results = tables.county_results[tables.county_results["candidate"] != OTHER_CANDIDATE]
-    columns = results.drop_duplicates(["file", "candidate"])[["file", "candidate", "party", "line"]]
+    results = tables.county_results[["file", "candidate", "party", "line"]]
+    columns = results[results["candidate"] != OTHER_CANDIDATE].drop_duplicates(
+        ["file", "candidate"]
+    )
     state = tables.state_results[["file", "candidate", "party"]].drop_duplicates(
         ["file", "candidate"]
     )
@@ -589,7 +595,9 @@ def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     flipped to (a state affiliate counts as its national party: Minnesota's
     Democratic–Farmer–Labor is Democratic)."""
     flipped = tables.county_flips[["file", "county"]]
-    results = tables.county_results.merge(flipped, on=["file", "county"])
+    # Only the columns read below are joined and sorted.
+    results = tables.county_results[["file", "county", "candidate", "party", "votes"]]
+    results = results.merge(flipped, on=["file", "county"])
     results = results[results["candidate"] != OTHER_CANDIDATE]
     winners = results.sort_values("votes", ascending=False).drop_duplicates(["file", "county"])
     flips = tables.county_flips.merge(
