@@ -58,6 +58,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+class SegmentLost(RuntimeError):
+    """A segment a load is reading is gone or damaged: deleted, or replaced by another
+    load meanwhile. Nothing is published; the next load parses again."""
+
+
 @dataclass(frozen=True)
 class Segment:
     """The cached tables, findings and verdicts of the articles of ``states`` (postal
@@ -81,7 +86,15 @@ class Segment:
 
     def read(self, name: str) -> pa.Table:
         """One of the segment's files as an Arrow table."""
-        return feather.read_table(self.folder / f"{name}.arrow")
+        path = self.folder / f"{name}.arrow"
+        try:
+            return feather.read_table(path)
+        except (OSError, pa.ArrowException) as error:
+            raise SegmentLost(
+                f"the parse cache's {path} is gone or damaged ({error}): was the cache "
+                "deleted, or replaced by another load, while this load ran? Nothing was "
+                "published; load again."
+            ) from None
 
     def frame(self, name: str, files: set[str] | None = None) -> pd.DataFrame:
         """One of the segment's files as a DataFrame, only the rows of ``files`` if given
