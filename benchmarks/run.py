@@ -33,7 +33,8 @@ from pipeline.checks.by_state import extract_and_check
 from pipeline.checks.rules import evaluate
 from pipeline.tables.extract import extract_articles
 from pipeline.text.source import max_article_bytes, read_source, read_version
-from pipeline.warehouse.build import build_warehouse, election_frames, reference_frames
+from pipeline.warehouse.build import build_warehouse, reference_frames
+from pipeline.warehouse.rows import election_frames
 
 PROJECT = Path(__file__).resolve().parent.parent
 COLD_TARGET_S, RELOAD_TARGET_S, RSS_TARGET_MB, RSS_GROWTH = 9.0, 3.5, 700, 1.25
