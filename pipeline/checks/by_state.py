@@ -54,9 +54,10 @@ from pipeline.text.article import ArticleError
 from pipeline.text.source import read_source
 from pipeline.warehouse.rows import election_frames
 
-# A group's rules cost about 0.3 s whatever its size (pandera's schemas, pandas' calls):
-# groups of 500 articles pay that about six times for 3,000 articles, for about 100 MB
-# of tables and checks per process.
+# A group's rules cost about 0.2 s whatever its size (pandera's schemas, pandas' calls),
+# and a group's parsing and checks hold about 100 MB per process at 250 articles, twice
+# that at 500: the size that keeps a load of two processes within 700 MB
+# (docs/benchmarks.md).
 GROUP_ARTICLES = 250
 NO_STATE = ""  # the group key of articles whose title names no state (refused when parsed)
 
