@@ -62,6 +62,9 @@ BIGINT_MAX = 2**63 - 1
 COUNT_PATTERN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$")
 PERCENT_PATTERN = re.compile(r"^(?P<value>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%?$")
 NOTE_PATTERN = re.compile(r"\s*\((?P<note>[^()]*)\)$")
+PARTY_COUNTRY = re.compile(r"\s*\((?:United States|US|U\.S\.)\)$")
+PARTY_WORD = re.compile(r"\s+Party$", re.I)
+WRITE_IN = re.compile(r"write[- ]?in", re.I)
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 RESULTS_HEADING = re.compile(r"^(?:results|general election|statewide results?)\b", re.I)
@@ -422,11 +425,12 @@ def split_note(name: str) -> tuple[str, str | None]:
     return name[: match.start()].strip(), match["note"].strip()
 
 
+@cache  # an article repeats its few party names in every table
 def party_name(text: str) -> str | None:
     """A party as the warehouse names it: ``Republican Party (United States)`` → ``Republican``."""
-    name = re.sub(r"\s*\((?:United States|US|U\.S\.)\)$", "", text.strip())
-    name = re.sub(r"\s+Party$", "", name, flags=re.I).strip()
-    if re.fullmatch(r"write[- ]?in", name, flags=re.I):
+    name = PARTY_COUNTRY.sub("", text.strip())
+    name = PARTY_WORD.sub("", name).strip()
+    if WRITE_IN.fullmatch(name):
         return "Write-in"
     return name or None
 
@@ -512,9 +516,11 @@ def find_table(
     """The first table with a header row that ``is_header`` accepts, looked for under
     headings that match ``heading`` first and then anywhere: (section, table, header index).
     """
-    sections = article.sections()
-    preferred = [s for s in sections if heading.search(s.name)]
-    for section in preferred + [s for s in sections if s not in preferred]:
+    preferred: list[Section] = []
+    others: list[Section] = []
+    for section in article.sections():
+        (preferred if heading.search(section.name) else others).append(section)
+    for section in preferred + others:
         for table in section.tables():
             for index, row in enumerate(table.rows[:3]):
                 if is_header(row):
@@ -663,10 +669,7 @@ def _election_date(article: Article) -> date | None:
     value = article.infobox.get("Election Date")
     if value is None or not value.text:
         return None
-    try:
-        day = datetime.strptime(value.text, "%B %d, %Y").date()
-    except ValueError:
-        day = None
+    day = _read_date(value.text)
     if day is None or day.year != article.year:
         raise article.error(
             f"infobox 'Election Date: {value.text}' is not a date of {article.year} "
@@ -675,6 +678,15 @@ def _election_date(article: Article) -> date | None:
             value.line,
         )
     return day
+
+
+@cache  # strptime is slow, and the articles of a year share their election date
+def _read_date(text: str) -> date | None:
+    """``November 2, 2004`` → that date; None for text that is not a date so written."""
+    try:
+        return datetime.strptime(text, "%B %d, %Y").date()
+    except ValueError:
+        return None
 
 
 def _infobox_year(article: Article, key: str) -> int | None:
