@@ -387,12 +387,14 @@ def parse_counts(texts: list[str]) -> np.ndarray:
 
 def parse_percents(texts: list[str]) -> np.ndarray:
     """:func:`parse_percent` of every text, as float64: the texts in a common spelling
-    (:data:`PERCENT_SHAPES`) in one vectorised pass, the others through
-    :func:`parse_percent`, whose ValueError it raises."""
+    (:data:`PERCENT_SHAPES`) checked in one vectorised pass and read by ``float`` without
+    their ``%``, the others through :func:`parse_percent`, whose ValueError it raises.
+
+    ``float`` is as quick as an Arrow cast over a whole table, and much quicker for the
+    few dozen cells of most tables, where the cast's set-up would cost more than reading."""
     common, where = _common(texts, PERCENT_SHAPES)
     values = np.empty(len(texts), np.float64)
-    numbers = pc.utf8_slice_codeunits(pa.array(common, pa.string()), 0, -1)  # without the %
-    values[where] = pc.cast(numbers, pa.float64()).to_numpy()  # the closest double, as float()
+    values[where] = [float(text[:-1]) for text in common]
     for index in np.flatnonzero(~where):
         values[index] = parse_percent(texts[index])
     return values
