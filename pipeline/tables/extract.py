@@ -158,8 +158,8 @@ class Indexed(NamedTuple):
         index = np.concatenate(
             [piece.index + start for piece, start in zip(pieces, starts, strict=True)]
         )
-        values = pa.array(list(chain.from_iterable(piece.values for piece in pieces)))
-        return pc.take(values.cast(pa.large_string()), pa.array(index))
+        values = list(chain.from_iterable(piece.values for piece in pieces))
+        return pc.take(pa.array(values, pa.large_string()), pa.array(index))
 
 
 class ElectionKey(NamedTuple):
@@ -1123,11 +1123,11 @@ def _county_values(
     with_percent = [at for at, column in enumerate(columns) if column.percent_index is not None]
     try:
         counts = parse_counts(
-            [text for column in columns for text in cells_at[column.count_index]]
+            list(chain.from_iterable(cells_at[column.count_index] for column in columns))
         ).reshape(len(columns), len(rows))
         percents = np.full((len(columns), len(rows)), np.nan)
         percents[with_percent] = parse_percents(
-            [text for at in with_percent for text in cells_at[columns[at].percent_index]]
+            list(chain.from_iterable(cells_at[columns[at].percent_index] for at in with_percent))
         ).reshape(len(with_percent), len(rows))
     except ValueError:  # read the rows again, cell by cell, to name the faulty one
         for row in rows:
