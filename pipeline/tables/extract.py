@@ -616,7 +616,7 @@ def _article_tables(article: Article) -> ArticleTables:
         "county_results": {},
         "county_summaries": {},
         "county_table_totals": {},
-        "district_results": _columns(district_results),
+        "district_results": district_results,
         "district_representatives": _columns(representatives),
         "electors": _columns(_electors(article, candidates)),
         "predictions": _columns(_predictions(article)),
@@ -1140,17 +1140,20 @@ def _county_values(
     return counts, percents
 
 
-def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], list[dict]]:
-    """The congressional-district table: percentages per candidate and representatives.
+def _districts(article: Article, candidates: list[str]) -> tuple[Columns, list[dict]]:
+    """The congressional-district table: the columns of its results, a percentage per
+    district and candidate, and its representatives.
 
     District numbers are often lost (empty cells): districts are then numbered in
     order. A row holding only a name continues the district above it (a
-    representative who replaced another during the term).
+    representative who replaced another during the term). The results are gathered
+    column by column, a table's candidates at once: a row dict per district and candidate
+    would cost more than reading them.
     """
     found = find_table(article, DISTRICT_HEADING, _is_district_header)
     if found is None:
         refuse_unrecognised_table(article, DISTRICT_HEADING, "a first column 'District'")
-        return [], []
+        return {}, []
     section, table, header_index = found
     header = list(table.rows[header_index].cells)
     candidate_columns = {}
@@ -1170,7 +1173,11 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
                     table.rows[header_index].line,
                 )
             candidate_columns[index] = candidate
-    results: list[dict] = []
+    names = list(candidate_columns.values())
+    lines: list[int] = []
+    districts: list[int] = []
+    labels: list[str] = []
+    electoral_votes: list[int | None] = []
     representatives: list[dict] = []
     percents: list[_PercentCell] = []
     refusal: ArticleError | None = None
@@ -1214,51 +1221,64 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
         except ArticleError as error:  # raised once the percentages above are read
             refusal = error
             break
-        for index, candidate in candidate_columns.items():
+        for index in candidate_columns:
             text = row.cells[index] if index < len(row.cells) else ""
-            result = {
-                "line": row.line,
-                "district": district,
-                "district_label": label,
-                "candidate": candidate,
-                "pct": None,
-                "electoral_votes": None if elector is None else int(candidate == elector),
-            }
-            results.append(result)
             if text:
-                percents.append(_PercentCell(result, row, header[index], text))
+                percents.append(_PercentCell(len(lines), row, header[index], text))
+            lines.append(row.line)
+        districts += [district] * len(names)
+        labels += [label] * len(names)
+        electoral_votes += (
+            [None] * len(names) if elector is None else [int(name == elector) for name in names]
+        )
         if representative_index is not None and representative_index < len(row.cells):
             name = row.cells[representative_index]
             if name:
                 representatives.append(
                     {"line": row.line, "district": district, "ordinal": 1, "representative": name}
                 )
-    _read_percents(article, section, percents)
+    pcts = _read_percents(article, section, percents, len(lines))
     if refusal is not None:
         raise refusal
+    if not lines:
+        return {}, representatives
+    results = {
+        "line": lines,
+        "district": districts,
+        "district_label": labels,
+        "candidate": names * (len(lines) // len(names)),
+        "pct": pcts,
+        "electoral_votes": electoral_votes,
+    }
     return results, representatives
 
 
 class _PercentCell(NamedTuple):
-    """A percentage cell of a table, read with the others of its table into its row dict."""
+    """A percentage cell of a table, read with the others of its table; ``at`` is the
+    index of its row in the table's results."""
 
-    result: dict
+    at: int
     row: Row
     column: str
     text: str
 
 
-def _read_percents(article: Article, section: Section, cells: list[_PercentCell]) -> None:
-    """Set each cell's percentage into its row dict, reading them column by column; a cell
-    that does not read raises the error naming it (the first faulty one, row by row)."""
+def _read_percents(
+    article: Article, section: Section, cells: list[_PercentCell], height: int
+) -> list[float | None]:
+    """The percentage of each of ``height`` result rows, None where its cell is empty,
+    reading them column by column; a cell that does not read raises the error naming it
+    (the first faulty one, row by row)."""
     try:
         values = parse_percents([cell.text for cell in cells])
     except ValueError:  # read them again, one by one, to name the faulty one
         for cell in cells:
             _Cells(article, section, cell.row).percent(cell.text, cell.column)
         raise
+    pcts: list[float | None] = [None] * height
     for cell, value in zip(cells, values.tolist(), strict=True):
-        cell.result["pct"] = value
+        pcts[cell.at] = value
+    return pcts
 
 
 def _district_elector(
