@@ -4,8 +4,9 @@ articles changed, and a load never holds the tables of every article at once.
 
 A segment is a folder of Arrow IPC files: one per typed table, the articles it
 holds (file, content hash, state), the text of those with tables (what the warehouse
-publishes as their version), the articles refused when parsed (with their error), and
-the findings and verdicts of every check on its articles. A segment's rows depend
+publishes as their version), the articles refused when parsed (with their error), the
+findings and verdicts of every check on its articles, and the rows its accepted
+articles add to each warehouse table (:mod:`pipeline.warehouse.rows`). A segment's rows depend
 on the text of its articles, the code that reads them and the reference returns compared
 with (:func:`code_fingerprint`, a hash of the reference file): the cache is valid only
 for the code and reference that wrote it.
@@ -25,7 +26,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -41,6 +42,7 @@ from pipeline.text.article import ArticleError
 
 ARTICLES, TEXTS, REFUSED = "articles", "texts", "refused"
 FINDINGS, VERDICTS = "findings", "verdicts"
+ROWS = "rows."  # + a warehouse table: the rows its accepted articles add to it
 REFUSED_TYPES = {"file": "str", "sha256": "str", "section": "str", "line": "Int64", "reason": "str"}
 POINTER = "CURRENT"
 
@@ -56,6 +58,11 @@ def code_fingerprint() -> str:
                 digest.update(path.relative_to(PACKAGE).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+class SegmentLost(RuntimeError):
+    """A segment a load is reading is gone or damaged: deleted, or replaced by another
+    load meanwhile. Nothing is published; the next load parses again."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,15 @@ class Segment:
 
     def read(self, name: str) -> pa.Table:
         """One of the segment's files as an Arrow table."""
-        return feather.read_table(self.folder / f"{name}.arrow")
+        path = self.folder / f"{name}.arrow"
+        try:
+            return feather.read_table(path)
+        except (OSError, pa.ArrowException) as error:
+            raise SegmentLost(
+                f"the parse cache's {path} is gone or damaged ({error}): was the cache "
+                "deleted, or replaced by another load, while this load ran? Nothing was "
+                "published; load again."
+            ) from None
 
     def frame(self, name: str, files: set[str] | None = None) -> pd.DataFrame:
         """One of the segment's files as a DataFrame, only the rows of ``files`` if given
@@ -91,6 +106,20 @@ class Segment:
             wanted = pa.array(sorted(files), table.schema.field("file").type)
             table = table.filter(pc.is_in(table["file"], value_set=wanted))
         return table.to_pandas()
+
+    def warehouse_rows(self, elections: Iterable[int]) -> dict[str, pa.Table]:
+        """The rows the given elections (ids) add to each warehouse table, and every name
+        (party, candidate) the segment's accepted articles use."""
+        wanted = pa.array(list(elections), pa.int64())
+        rows = {}
+        for name in self.sizes:
+            if name.startswith(ROWS):
+                table = self.read(name)
+                if "election_id" in table.column_names:
+                    ids = pc.cast(table["election_id"], pa.int64())
+                    table = table.filter(pc.is_in(ids, value_set=wanted))
+                rows[name.removeprefix(ROWS)] = table
+        return rows
 
     def tables(self, files: set[str] | None = None) -> ElectionTables:
         """The typed tables of the segment's articles (of ``files`` only, if given)."""
@@ -112,7 +141,8 @@ def write_segment(
     sizes = {}
     for name, frame in frames.items():
         path = folder / f"{name}.arrow"
-        feather.write_feather(frame, path, compression="zstd", compression_level=1)
+        table = pa.Table.from_pandas(frame, preserve_index=False)  # rows, not their labels
+        feather.write_feather(table, path, compression="zstd", compression_level=1)
         sizes[name] = path.stat().st_size
     rows = {name: len(frames[name]) for name in ElectionTables.names()}
     return Segment(folder, states, rows, sizes)
@@ -132,14 +162,6 @@ class TableStore:
         """A whole typed table of every article (for a reader that wants it whole: a load
         reads it a segment at a time, see :meth:`tables`)."""
         return pd.concat([segment.frame(name) for segment in self.segments], ignore_index=True)
-
-    def parts(self, files: set[str]) -> Iterator[tuple[ElectionTables, pd.DataFrame]]:
-        """The typed tables and the texts (file, sha256, text) of ``files``, a segment
-        at a time."""
-        for segment in self.segments:
-            texts = segment.frame(TEXTS, files)
-            if len(texts):
-                yield segment.tables(set(texts["file"])), texts
 
     def elections(self) -> pd.DataFrame:
         """File, content hash and election (year, state_po) of every article with tables."""

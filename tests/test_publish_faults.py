@@ -4,12 +4,14 @@ nothing partial (staging file, parse-cache segment) is left beside it."""
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from pipeline.defs import assets
 from pipeline.warehouse import publish
 from tests.conftest import PROJECT, SEED_NAME, materialize_all
 from tests.test_reload import article_for_year, rows
@@ -125,3 +127,31 @@ def test_a_read_only_warehouse_stays_read_only(loaded):
     assert materialize_all(raw, warehouse).success
     assert warehouse.stat().st_mode & 0o777 == 0o444
     assert rows(warehouse, "SELECT year FROM dim_election ORDER BY year") == [(2004,), (2008,)]
+
+
+def test_a_parse_cache_deleted_during_the_load_fails_it_and_publishes_nothing(loaded, monkeypatch):
+    """The warehouse reads the new articles' tables from the parse cache's segments: a
+    cache deleted between the checks and the build fails the load, naming the cause,
+    and the live warehouse stays as it was."""
+    raw, warehouse = loaded
+    before = digest(warehouse)
+    publish_warehouse = assets.publish_warehouse
+
+    def deleting_the_cache_first(*arguments, **keywords):
+        shutil.rmtree(warehouse.with_name("w.duckdb.parse-cache"))
+        return publish_warehouse(*arguments, **keywords)
+
+    monkeypatch.setattr(assets, "publish_warehouse", deleting_the_cache_first)
+    result = materialize_all(raw, warehouse)
+    (failure,) = result.get_step_failure_events()
+    assert failure.step_key == "warehouse"
+    description = failure.step_failure_data.user_failure_data.description
+    assert description.startswith(f"the parse cache's {warehouse}.parse-cache/")
+    assert description.endswith(
+        "was the cache deleted, or replaced by another load, while this load ran? Nothing "
+        "was published; load again."
+    )
+    assert digest(warehouse) == before
+    assert sorted(p.name for p in warehouse.parent.iterdir()) == ["w.duckdb", "w.duckdb.published"]
+    monkeypatch.undo()
+    assert materialize_all(raw, warehouse).success  # the next load parses again

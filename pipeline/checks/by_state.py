@@ -25,6 +25,7 @@ from pipeline.cache import (
     ARTICLES,
     FINDINGS,
     REFUSED,
+    ROWS,
     TEXTS,
     VERDICTS,
     ParseCache,
@@ -34,7 +35,13 @@ from pipeline.cache import (
     refusal_errors,
     write_segment,
 )
-from pipeline.checks.rules import evaluate, in_order, judge, without_consequences
+from pipeline.checks.rules import (
+    evaluate,
+    in_order,
+    judge,
+    refused_files,
+    without_consequences,
+)
 from pipeline.processes import map_chunks
 from pipeline.tables.extract import (
     SOURCE_COLUMNS,
@@ -45,10 +52,12 @@ from pipeline.tables.extract import (
 from pipeline.tables.reference import read_county_returns
 from pipeline.text.article import ArticleError
 from pipeline.text.source import read_source
+from pipeline.warehouse.rows import election_frames
 
-# A group's rules cost about 0.3 s whatever its size (pandera's schemas, pandas' calls):
-# groups of 500 articles pay that about six times for 3,000 articles, for about 100 MB
-# of tables and checks per process.
+# A group's rules cost about 0.2 s whatever its size (pandera's schemas, pandas' calls),
+# and a group's parsing and checks hold about 100 MB per process at 250 articles, twice
+# that at 500: the size that keeps a load of two processes within 700 MB
+# (docs/benchmarks.md).
 GROUP_ARTICLES = 250
 NO_STATE = ""  # the group key of articles whose title names no state (refused when parsed)
 
@@ -96,8 +105,10 @@ def check_group(job: GroupJob) -> GroupResult:
     parsed_texts = parsed.elections[["file", "sha256"]].assign(
         text=parsed.elections["file"].map(texts).astype("str")
     )
+    accepted = tables.select(refused_files(findings), keep=False)
     frames = {
         **tables.frames(),
+        **{ROWS + name: rows for name, rows in election_frames(accepted).items()},
         # A file changed while the load read it is not cached: the next load reads it again.
         ARTICLES: job.articles[~job.articles["file"].isin({error.file for error in changed})],
         TEXTS: pd.concat(

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import progress
-from pipeline.cache import ParseCache, StoredTable, code_fingerprint
+from pipeline.cache import ParseCache, SegmentLost, StoredTable, code_fingerprint
 from pipeline.checks.by_state import extract_and_check
 from pipeline.checks.rules import (
     ERROR,
@@ -276,7 +276,7 @@ def warehouse(
                 run_id=context.run.run_id,
                 history_loads=warehouse_file.history_loads,
             )
-    except WarehouseRefused as error:
+    except (WarehouseRefused, SegmentLost) as error:
         raise dg.Failure(description=str(error)) from None
     # This run is one of the loads the history keeps.
     pruned = prune_runs(context.instance, context.run.job_name, warehouse_file.history_loads - 1)
