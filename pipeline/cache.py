@@ -67,9 +67,9 @@ class SegmentLost(RuntimeError):
 
 @dataclass(frozen=True)
 class Segment:
-    """The cached tables, findings and verdicts of the articles of ``states`` (postal
-    codes; '' for articles whose title names no state), in ``folder``; ``rows``: rows
-    per typed table."""
+    """The cached files of the articles of ``states`` (postal codes; '' for articles
+    whose title names no state), in ``folder`` (see the module's docstring); ``rows``:
+    rows per typed table; ``sizes``: bytes per file."""
 
     folder: Path
     states: tuple[str, ...]
@@ -159,8 +159,8 @@ class TableStore:
         return sum(segment.rows[name] for segment in self.segments)
 
     def frame(self, name: str) -> pd.DataFrame:
-        """A whole typed table of every article (for a reader that wants it whole: a load
-        reads it a segment at a time, see :meth:`tables`)."""
+        """A whole typed table of every article, for a reader that wants it whole (a load
+        reads a segment at a time: :meth:`Segment.warehouse_rows`)."""
         return pd.concat([segment.frame(name) for segment in self.segments], ignore_index=True)
 
     def elections(self) -> pd.DataFrame:
