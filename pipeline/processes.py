@@ -7,7 +7,6 @@ gives, each on whole chunks.
 
 import contextlib
 import ctypes
-import gc
 import multiprocessing
 import pickle
 from collections.abc import Callable, Sequence
@@ -131,13 +130,13 @@ def _from_shared(name: str, size: int):
 def _done(job: Callable[[Chunk], Result], chunk: Chunk) -> Result:
     """``job(chunk)``, then the memory it freed given back to the system.
 
-    A chunk's millions of small objects and Arrow buffers are freed when it is done, but
-    the allocators keep the pages for reuse (Arrow's mimalloc pool holds them for good):
+    A chunk's millions of small objects and Arrow buffers are freed when it is done (by
+    reference counting: they hold no cycles, so no collection runs here), but the
+    allocators keep the pages for reuse (Arrow's mimalloc pool holds them for good):
     a process that did several chunks would hold about twice the memory of one. Arrow
     allocates from the C heap instead, and the heap's free pages are returned."""
     pa.set_memory_pool(pa.system_memory_pool())
     result = job(chunk)
-    gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # glibc's malloc_trim; else nothing
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     return result

@@ -62,6 +62,9 @@ BIGINT_MAX = 2**63 - 1
 COUNT_PATTERN = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)$")
 PERCENT_PATTERN = re.compile(r"^(?P<value>[+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%?$")
 NOTE_PATTERN = re.compile(r"\s*\((?P<note>[^()]*)\)$")
+PARTY_COUNTRY = re.compile(r"\s*\((?:United States|US|U\.S\.)\)$")
+PARTY_WORD = re.compile(r"\s+Party$", re.I)
+WRITE_IN = re.compile(r"write[- ]?in", re.I)
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 RESULTS_HEADING = re.compile(r"^(?:results|general election|statewide results?)\b", re.I)
@@ -155,8 +158,8 @@ class Indexed(NamedTuple):
         index = np.concatenate(
             [piece.index + start for piece, start in zip(pieces, starts, strict=True)]
         )
-        values = pa.array(list(chain.from_iterable(piece.values for piece in pieces)))
-        return pc.take(values.cast(pa.large_string()), pa.array(index))
+        values = list(chain.from_iterable(piece.values for piece in pieces))
+        return pc.take(pa.array(values, pa.large_string()), pa.array(index))
 
 
 class ElectionKey(NamedTuple):
@@ -384,12 +387,14 @@ def parse_counts(texts: list[str]) -> np.ndarray:
 
 def parse_percents(texts: list[str]) -> np.ndarray:
     """:func:`parse_percent` of every text, as float64: the texts in a common spelling
-    (:data:`PERCENT_SHAPES`) in one vectorised pass, the others through
-    :func:`parse_percent`, whose ValueError it raises."""
+    (:data:`PERCENT_SHAPES`) checked in one vectorised pass and read by ``float`` without
+    their ``%``, the others through :func:`parse_percent`, whose ValueError it raises.
+
+    ``float`` is as quick as an Arrow cast over a whole table, and much quicker for the
+    few dozen cells of most tables, where the cast's set-up would cost more than reading."""
     common, where = _common(texts, PERCENT_SHAPES)
     values = np.empty(len(texts), np.float64)
-    numbers = pc.utf8_slice_codeunits(pa.array(common, pa.string()), 0, -1)  # without the %
-    values[where] = pc.cast(numbers, pa.float64()).to_numpy()  # the closest double, as float()
+    values[where] = [float(text[:-1]) for text in common]
     for index in np.flatnonzero(~where):
         values[index] = parse_percent(texts[index])
     return values
@@ -422,11 +427,12 @@ def split_note(name: str) -> tuple[str, str | None]:
     return name[: match.start()].strip(), match["note"].strip()
 
 
+@cache  # an article repeats its few party names in every table
 def party_name(text: str) -> str | None:
     """A party as the warehouse names it: ``Republican Party (United States)`` → ``Republican``."""
-    name = re.sub(r"\s*\((?:United States|US|U\.S\.)\)$", "", text.strip())
-    name = re.sub(r"\s+Party$", "", name, flags=re.I).strip()
-    if re.fullmatch(r"write[- ]?in", name, flags=re.I):
+    name = PARTY_COUNTRY.sub("", text.strip())
+    name = PARTY_WORD.sub("", name).strip()
+    if WRITE_IN.fullmatch(name):
         return "Write-in"
     return name or None
 
@@ -512,9 +518,11 @@ def find_table(
     """The first table with a header row that ``is_header`` accepts, looked for under
     headings that match ``heading`` first and then anywhere: (section, table, header index).
     """
-    sections = article.sections()
-    preferred = [s for s in sections if heading.search(s.name)]
-    for section in preferred + [s for s in sections if s not in preferred]:
+    preferred: list[Section] = []
+    others: list[Section] = []
+    for section in article.sections():
+        (preferred if heading.search(section.name) else others).append(section)
+    for section in preferred + others:
         for table in section.tables():
             for index, row in enumerate(table.rows[:3]):
                 if is_header(row):
@@ -608,7 +616,7 @@ def _article_tables(article: Article) -> ArticleTables:
         "county_results": {},
         "county_summaries": {},
         "county_table_totals": {},
-        "district_results": _columns(district_results),
+        "district_results": district_results,
         "district_representatives": _columns(representatives),
         "electors": _columns(_electors(article, candidates)),
         "predictions": _columns(_predictions(article)),
@@ -663,10 +671,7 @@ def _election_date(article: Article) -> date | None:
     value = article.infobox.get("Election Date")
     if value is None or not value.text:
         return None
-    try:
-        day = datetime.strptime(value.text, "%B %d, %Y").date()
-    except ValueError:
-        day = None
+    day = _read_date(value.text)
     if day is None or day.year != article.year:
         raise article.error(
             f"infobox 'Election Date: {value.text}' is not a date of {article.year} "
@@ -675,6 +680,15 @@ def _election_date(article: Article) -> date | None:
             value.line,
         )
     return day
+
+
+@cache  # strptime is slow, and the articles of a year share their election date
+def _read_date(text: str) -> date | None:
+    """``November 2, 2004`` → that date; None for text that is not a date so written."""
+    try:
+        return datetime.strptime(text, "%B %d, %Y").date()
+    except ValueError:
+        return None
 
 
 def _infobox_year(article: Article, key: str) -> int | None:
@@ -1109,11 +1123,11 @@ def _county_values(
     with_percent = [at for at, column in enumerate(columns) if column.percent_index is not None]
     try:
         counts = parse_counts(
-            [text for column in columns for text in cells_at[column.count_index]]
+            list(chain.from_iterable(cells_at[column.count_index] for column in columns))
         ).reshape(len(columns), len(rows))
         percents = np.full((len(columns), len(rows)), np.nan)
         percents[with_percent] = parse_percents(
-            [text for at in with_percent for text in cells_at[columns[at].percent_index]]
+            list(chain.from_iterable(cells_at[columns[at].percent_index] for at in with_percent))
         ).reshape(len(with_percent), len(rows))
     except ValueError:  # read the rows again, cell by cell, to name the faulty one
         for row in rows:
@@ -1126,17 +1140,20 @@ def _county_values(
     return counts, percents
 
 
-def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], list[dict]]:
-    """The congressional-district table: percentages per candidate and representatives.
+def _districts(article: Article, candidates: list[str]) -> tuple[Columns, list[dict]]:
+    """The congressional-district table: the columns of its results, a percentage per
+    district and candidate, and its representatives.
 
     District numbers are often lost (empty cells): districts are then numbered in
     order. A row holding only a name continues the district above it (a
-    representative who replaced another during the term).
+    representative who replaced another during the term). The results are gathered
+    column by column, a table's candidates at once: a row dict per district and candidate
+    would cost more than reading them.
     """
     found = find_table(article, DISTRICT_HEADING, _is_district_header)
     if found is None:
         refuse_unrecognised_table(article, DISTRICT_HEADING, "a first column 'District'")
-        return [], []
+        return {}, []
     section, table, header_index = found
     header = list(table.rows[header_index].cells)
     candidate_columns = {}
@@ -1156,7 +1173,11 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
                     table.rows[header_index].line,
                 )
             candidate_columns[index] = candidate
-    results: list[dict] = []
+    names = list(candidate_columns.values())
+    lines: list[int] = []
+    districts: list[int] = []
+    labels: list[str] = []
+    electoral_votes: list[int | None] = []
     representatives: list[dict] = []
     percents: list[_PercentCell] = []
     refusal: ArticleError | None = None
@@ -1200,51 +1221,64 @@ def _districts(article: Article, candidates: list[str]) -> tuple[list[dict], lis
         except ArticleError as error:  # raised once the percentages above are read
             refusal = error
             break
-        for index, candidate in candidate_columns.items():
+        for index in candidate_columns:
             text = row.cells[index] if index < len(row.cells) else ""
-            result = {
-                "line": row.line,
-                "district": district,
-                "district_label": label,
-                "candidate": candidate,
-                "pct": None,
-                "electoral_votes": None if elector is None else int(candidate == elector),
-            }
-            results.append(result)
             if text:
-                percents.append(_PercentCell(result, row, header[index], text))
+                percents.append(_PercentCell(len(lines), row, header[index], text))
+            lines.append(row.line)
+        districts += [district] * len(names)
+        labels += [label] * len(names)
+        electoral_votes += (
+            [None] * len(names) if elector is None else [int(name == elector) for name in names]
+        )
         if representative_index is not None and representative_index < len(row.cells):
             name = row.cells[representative_index]
             if name:
                 representatives.append(
                     {"line": row.line, "district": district, "ordinal": 1, "representative": name}
                 )
-    _read_percents(article, section, percents)
+    pcts = _read_percents(article, section, percents, len(lines))
     if refusal is not None:
         raise refusal
+    if not lines:
+        return {}, representatives
+    results = {
+        "line": lines,
+        "district": districts,
+        "district_label": labels,
+        "candidate": names * (len(lines) // len(names)),
+        "pct": pcts,
+        "electoral_votes": electoral_votes,
+    }
     return results, representatives
 
 
 class _PercentCell(NamedTuple):
-    """A percentage cell of a table, read with the others of its table into its row dict."""
+    """A percentage cell of a table, read with the others of its table; ``at`` is the
+    index of its row in the table's results."""
 
-    result: dict
+    at: int
     row: Row
     column: str
     text: str
 
 
-def _read_percents(article: Article, section: Section, cells: list[_PercentCell]) -> None:
-    """Set each cell's percentage into its row dict, reading them column by column; a cell
-    that does not read raises the error naming it (the first faulty one, row by row)."""
+def _read_percents(
+    article: Article, section: Section, cells: list[_PercentCell], height: int
+) -> list[float | None]:
+    """The percentage of each of ``height`` result rows, None where its cell is empty,
+    reading them column by column; a cell that does not read raises the error naming it
+    (the first faulty one, row by row)."""
     try:
         values = parse_percents([cell.text for cell in cells])
     except ValueError:  # read them again, one by one, to name the faulty one
         for cell in cells:
             _Cells(article, section, cell.row).percent(cell.text, cell.column)
         raise
+    pcts: list[float | None] = [None] * height
     for cell, value in zip(cells, values.tolist(), strict=True):
-        cell.result["pct"] = value
+        pcts[cell.at] = value
+    return pcts
 
 
 def _district_elector(

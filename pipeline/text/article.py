@@ -307,7 +307,7 @@ def _split_cells(line: str) -> tuple[str, ...]:
     body = clean_text(line)[1:]
     if body.endswith("|"):
         body = body[:-1]
-    return tuple(cell.strip() for cell in body.split("|"))
+    return tuple(map(str.strip, body.split("|")))
 
 
 def _split_plain(line: str) -> tuple[str, ...]:
