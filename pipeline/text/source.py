@@ -83,22 +83,14 @@ def read_source(path: Path, limit: int | None = None) -> dict:
     the bytes), size, and the text, or why there is none (see :func:`read_article_bytes`
     and :func:`~pipeline.text.article.decode_article`). ``limit``: bytes, by default
     ``ELECTIONS_MAX_ARTICLE_BYTES``."""
-    source = {
-        "file": shown_name(path),
-        "sha256": None,
-        "bytes": 0,
-        "text": None,
-        "error": None,
-        "error_line": None,
-    }
-    try:
-        data = read_article_bytes(path, max_article_bytes() if limit is None else limit)
-        source["sha256"] = hashlib.sha256(data).hexdigest()
-        source["bytes"] = len(data)
-        source["text"] = decode_article(data, source["file"])
-    except ArticleError as error:
-        source["error"], source["error_line"] = error.reason, error.line
-    return source
+    entry, data = _read_entry(path, limit)
+    text = None
+    if data is not None:
+        try:
+            text = decode_article(data, entry["file"])
+        except ArticleError as error:
+            entry["error"], entry["error_line"] = error.reason, error.line
+    return {**entry, "text": text}
 
 
 def read_version(path: Path, limit: int | None = None) -> dict:
@@ -109,21 +101,29 @@ def read_version(path: Path, limit: int | None = None) -> dict:
     The text is not kept: it is read again where the article is parsed
     (:func:`read_source`), and only a text of this version is parsed. A load thus holds
     one group of articles' text at a time, not the corpus."""
-    version = {
+    entry, data = _read_entry(path, limit)
+    readable = data is not None  # then the file's name is UTF-8
+    return {
+        **entry,
+        "path": str(path) if readable else None,
+        "title": data.partition(b"\n")[0].decode("utf-8-sig", "replace") if readable else None,
+    }
+
+
+def _read_entry(path: Path, limit: int | None) -> tuple[dict, bytes | None]:
+    """Name, version, size and read error of an entry, and its bytes when readable."""
+    entry = {
         "file": shown_name(path),
-        "path": None,  # a readable file's: its name is UTF-8
         "sha256": None,
         "bytes": 0,
-        "title": None,
         "error": None,
         "error_line": None,
     }
     try:
         data = read_article_bytes(path, max_article_bytes() if limit is None else limit)
-        version["path"] = str(path)
-        version["sha256"] = hashlib.sha256(data).hexdigest()
-        version["bytes"] = len(data)
-        version["title"] = data.partition(b"\n")[0].decode("utf-8-sig", "replace")
     except ArticleError as error:
-        version["error"], version["error_line"] = error.reason, error.line
-    return version
+        entry["error"], entry["error_line"] = error.reason, error.line
+        return entry, None
+    entry["sha256"] = hashlib.sha256(data).hexdigest()
+    entry["bytes"] = len(data)
+    return entry, data
