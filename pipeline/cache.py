@@ -7,8 +7,8 @@ holds (file, content hash, state), the text of those with tables (what the wareh
 publishes as their version), the articles refused when parsed (with their error), the
 findings and verdicts of every check on its articles, and the rows its accepted
 articles add to each warehouse table (:mod:`pipeline.warehouse.rows`). A segment's rows depend
-on the text of its articles, the code that reads them and the reference returns compared
-with (:func:`code_fingerprint`, a hash of the reference file): the cache is valid only
+on the text of its articles, the code that reads them (:func:`code_fingerprint`) and the
+reference returns compared with (a hash of the reference file): the cache is valid only
 for the code and reference that wrote it.
 
 ``CURRENT`` lists the segments of the last load (JSON); it is replaced atomically, then
@@ -138,6 +138,7 @@ def write_segment(
     typed tables and texts of 3,009 articles: 27 MB against 57 MB, 245 MB uncompressed),
     written as fast (less to write) and read back about 15 % slower, which a reload pays
     for the segments it reads only. With the rows and findings, 3,009 articles take 39 MB."""
+    shutil.rmtree(folder, ignore_errors=True)  # what a process that died writing it left
     folder.mkdir(parents=True)
     sizes = {}
     for name, frame in frames.items():
@@ -184,10 +185,6 @@ class StoredTable:
 
     def __len__(self) -> int:
         return self.store.rows(self.name)
-
-    def frame(self) -> pd.DataFrame:
-        """The whole table, every article's rows."""
-        return self.store.frame(self.name)
 
 
 class ParseCache:
@@ -239,13 +236,22 @@ class ParseCache:
             os.replace(partial, self.pointer)
         finally:
             partial.unlink(missing_ok=True)
-        kept = set(listed["segments"]) | {POINTER}
-        for old in self.folder.iterdir():  # replaced segments, a killed load's leftovers
-            if old.name not in kept:
-                if old.is_dir():
-                    shutil.rmtree(old, ignore_errors=True)
+        self.sweep()
+
+    def sweep(self) -> None:
+        """Delete what ``CURRENT`` does not list: replaced segments, a killed load's
+        leftovers."""
+        try:
+            listed = set(json.loads(self.pointer.read_text())["segments"])
+            entries = list(self.folder.iterdir())
+        except (OSError, ValueError, KeyError, TypeError):
+            return
+        for entry in entries:
+            if entry.name not in listed | {POINTER}:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
                 else:
-                    old.unlink(missing_ok=True)
+                    entry.unlink(missing_ok=True)
 
     def discard(self, segments: list[Segment]) -> None:
         """Delete segments written for a load that failed before :meth:`keep`."""

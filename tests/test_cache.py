@@ -11,7 +11,7 @@ import pytest
 import pipeline.checks.by_state
 import pipeline.processes
 from benchmarks.corpus import generate_corpus
-from pipeline.cache import ParseCache, code_fingerprint
+from pipeline.cache import ParseCache, code_fingerprint, write_segment
 from pipeline.checks.by_state import extract_and_check
 from pipeline.checks.rules import evaluate, judge, without_consequences
 from pipeline.tables.extract import ElectionTables, extract_articles
@@ -316,3 +316,34 @@ def test_a_file_changed_while_the_load_reads_it_is_refused_and_read_again(
     again, findings = cached_load(corpus, cache)
     assert (again.parsed, findings["check"].eq("articles_are_readable").sum()) == (1, 0)
     pd.testing.assert_frame_equal(findings, fresh_findings(corpus))
+
+
+def test_a_file_with_old_mac_line_ends_is_grouped_by_the_state_its_title_names(tmp_path, seed_text):
+    """A title is read up to the first line end of any convention, as the parser reads it:
+    the seed with carriage returns alone is the same election as the seed, and both are
+    refused as one election in two files, whatever was cached before."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / SEED_FILE).write_text(seed_text)
+    cache = ParseCache(tmp_path / "w.duckdb")
+    cached_load(raw, cache)
+    (raw / "carriage_returns.txt").write_bytes(seed_text.replace("\n", "\r").encode())
+    extraction, findings = cached_load(raw, cache)
+    assert [segment.states for segment in extraction.store.segments] == [("MO",)]
+    duplicated = findings[findings["check"] == "one_article_per_election"]
+    assert sorted(duplicated["file"]) == [SEED_FILE, "carriage_returns.txt"]
+    pd.testing.assert_frame_equal(findings, fresh_findings(raw))
+
+
+def test_a_segment_left_by_a_process_that_died_writing_it_is_written_again(tmp_path):
+    folder = tmp_path / "segment"
+    folder.mkdir()
+    (folder / "elections.arrow").write_bytes(b"half a file")
+    (folder / "stray.arrow").write_bytes(b"")
+    tables = ElectionTables.concat([])
+    segment = write_segment(folder, ("MO",), tables.frames())
+    assert segment.intact()
+    assert sorted(path.name for path in folder.iterdir()) == sorted(
+        f"{name}.arrow" for name in ElectionTables.names()
+    )
+    pd.testing.assert_frame_equal(segment.frame("elections"), tables.elections)

@@ -313,6 +313,21 @@ def test_removed_article_disappears(raw, tmp_path, seed_text):
     assert rows(warehouse, latest) == [(SEED_NAME, "published"), (name, "removed")]
 
 
+def test_a_renamed_article_stays_published_under_its_new_name(raw, tmp_path, seed_text):
+    """Renaming a file changes the version's name, not its text: the election's rows are
+    deleted under the old name and inserted again under the new one."""
+    warehouse = tmp_path / "w.duckdb"
+    (raw / SEED_NAME).write_text(seed_text)
+    assert materialize_all(raw, warehouse).success
+    counties = "SELECT count(*), sum(votes) FROM county_results WHERE year = 2004"
+    assert rows(warehouse, counties) == [(345, 2_731_364)]
+    (raw / SEED_NAME).rename(raw / "missouri_2004.txt")
+    assert materialize_all(raw, warehouse).success
+    assert rows(warehouse, counties) == [(345, 2_731_364)]
+    assert rows(warehouse, "SELECT file FROM article_versions") == [("missouri_2004.txt",)]
+    assert rows(warehouse, "SELECT source_file FROM dim_election") == [("missouri_2004.txt",)]
+
+
 def test_lineage_traces_facts_to_the_article_version(raw, tmp_path, seed_text):
     warehouse = tmp_path / "w.duckdb"
     (raw / SEED_NAME).write_text(seed_text)

@@ -200,6 +200,8 @@ def extract_and_check(
         store = TableStore(tuple(kept + [result.segment for result in results]))
         if jobs or len(kept) < len(segments):
             cache.keep(list(store.segments), fingerprint)
+        else:
+            cache.sweep()
     except BaseException:  # a full disk, a kill: the cache stays as the last load left it
         cache.discard([Segment(job.folder, (), {}) for job in jobs])
         raise

@@ -106,7 +106,7 @@ def read_version(path: Path, limit: int | None = None) -> dict:
     return {
         **entry,
         "path": str(path) if readable else None,
-        "title": data.partition(b"\n")[0].decode("utf-8-sig", "replace") if readable else None,
+        "title": _first_line(data) if readable else None,
     }
 
 
@@ -127,3 +127,9 @@ def _read_entry(path: Path, limit: int | None) -> tuple[dict, bytes | None]:
     entry["sha256"] = hashlib.sha256(data).hexdigest()
     entry["bytes"] = len(data)
     return entry, data
+
+
+def _first_line(data: bytes) -> str:
+    """The first line of an article's bytes, as :func:`~pipeline.text.article.decode_article`
+    makes it: up to the first line end of any convention (``\\n``, ``\\r\\n``, ``\\r``)."""
+    return data.partition(b"\n")[0].partition(b"\r")[0].decode("utf-8-sig", "replace")

@@ -218,7 +218,10 @@ def build_warehouse(
         target = pd.concat([accepted[["file", "sha256"]], kept_versions[["file", "sha256"]]])
         stale = held.merge(target, on=["file", "sha256"], how="left", indicator=True)
         stale = stale[stale["_merge"] == "left_only"]
-        new_accepted = accepted[~accepted["sha256"].isin(held["sha256"])]
+        # New: a version the file does not hold under this name (a renamed file's rows were
+        # deleted with its old name above).
+        new_accepted = accepted.merge(held[["file", "sha256"]], how="left", indicator=True)
+        new_accepted = new_accepted[new_accepted["_merge"] == "left_only"]
         kept_new = _with_text(
             connection, "previous", kept_versions[~kept_versions["sha256"].isin(held["sha256"])]
         )
