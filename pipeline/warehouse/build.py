@@ -189,8 +189,9 @@ def build_warehouse(
     run_id: str,
     history_loads: int,
 ) -> BuildReport:
-    """Bring the warehouse file ``path`` up to date with a load (``store``: its typed
-    tables, read a segment at a time).
+    """Bring the warehouse file ``path`` up to date with a load (``store``: the parse
+    cache's segments, whose rows of the new article versions it inserts a segment at a
+    time).
 
     ``path`` is either a copy of the live warehouse built by this code, or a new file
     (then the schema is created, and the history and the last good versions of refused
