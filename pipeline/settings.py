@@ -66,7 +66,8 @@ SETTINGS = {
         Setting(
             "ELECTIONS_PARSE_WORKERS",
             "",
-            "processes that parse articles (1: in the calling process; empty: one per core)",
+            "processes that parse and check articles (1: in the calling process; empty: one "
+            "per core)",
             is_path=False,
         ),
         Setting(
@@ -91,8 +92,8 @@ def get(name: str) -> str:
 
 
 def parse_workers() -> int:
-    """Processes that parse articles (``ELECTIONS_PARSE_WORKERS``; by default the machine's
-    cores)."""
+    """Processes that parse and check articles (``ELECTIONS_PARSE_WORKERS``; by default the
+    machine's cores)."""
     value = get("ELECTIONS_PARSE_WORKERS").strip()
     if not value:
         return os.cpu_count() or 1
