@@ -81,6 +81,8 @@ class GroupJob:
 
 @dataclass
 class GroupResult:
+    """What a job hands back: the segment it wrote and how many articles it parsed."""
+
     segment: Segment
     parsed: int
 
