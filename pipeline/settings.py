@@ -18,6 +18,14 @@ PACKAGE = Path(__file__).resolve().parent
 SQL_DIR = PACKAGE / "sql"
 # The instance configuration the CLI writes into DAGSTER_HOME (the repository's dagster.yaml).
 INSTANCE_TEMPLATE = PACKAGE / "defs" / "dagster.yaml"
+# Added to the instance configuration, unless ELECTIONS_DAGSTER_PG_URL is set.
+SQLITE_EVENT_LOG = """
+# Runs and schedules in SQLite files under $DAGSTER_HOME (Dagster's default); events too,
+# stored with one database engine per file rather than one per event.
+event_log_storage:
+  module: pipeline.defs.eventlog
+  class: SqliteEventLog
+"""
 # Added to the instance configuration when ELECTIONS_DAGSTER_PG_URL is set.
 POSTGRES_STORAGE = """
 # ELECTIONS_DAGSTER_PG_URL is set: runs, events and schedules live in PostgreSQL.
@@ -147,7 +155,6 @@ def prepare_dagster_home() -> Path:
     config = home / "dagster.yaml"
     if not user_home or not config.exists():
         text = INSTANCE_TEMPLATE.read_text()
-        if get("ELECTIONS_DAGSTER_PG_URL"):
-            text += POSTGRES_STORAGE
+        text += POSTGRES_STORAGE if get("ELECTIONS_DAGSTER_PG_URL") else SQLITE_EVENT_LOG
         config.write_text(text)
     return home

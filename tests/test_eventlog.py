@@ -7,7 +7,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipeline.defs.eventlog import kept_open
+from pipeline import settings
+from pipeline.defs.eventlog import KEPT_ENGINES, SqliteEventLog, kept_open
 from tests.conftest import PROJECT
 
 
@@ -39,3 +40,29 @@ def test_events_stored_in_a_kept_open_block_are_whole_after_it(tmp_path):
             for record in instance.get_records_for_run(run.run_id).records
         ]
         assert messages[-20:] == [f"event {number}" for number in range(20)]
+
+
+def test_the_project_instance_stores_events_with_an_engine_per_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    home = settings.prepare_dagster_home()
+    runs = []
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+        assert isinstance(storage, SqliteEventLog)
+        job = dg.GraphDefinition("empty").to_job()
+        for number in range(KEPT_ENGINES + 4):
+            run = instance.create_run_for_job(job)
+            runs.append(run.run_id)
+            for event in range(3):
+                instance.report_engine_event(f"run {number} event {event}", run)
+        # the index's and the latest runs' engines, no more
+        assert len(storage._engines) == KEPT_ENGINES
+        assert runs[-1] in storage._engines and runs[0] not in storage._engines
+        assert Path(storage.path_for_shard(runs[0])).parent == home / "history" / "runs"
+    with dg.DagsterInstance.from_config(str(home)) as instance:  # read back by another
+        for number, run_id in enumerate(runs):
+            messages = [
+                record.event_log_entry.message
+                for record in instance.get_records_for_run(run_id).records
+            ]
+            assert messages[-3:] == [f"run {number} event {event}" for event in range(3)]
