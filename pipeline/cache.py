@@ -117,7 +117,9 @@ class Segment:
                 table = self.read(name)
                 if "election_id" in table.column_names:
                     ids = pc.cast(table["election_id"], pa.int64())
-                    table = table.filter(pc.is_in(ids, value_set=wanted))
+                    kept = pc.is_in(ids, value_set=wanted)
+                    if not pc.all(kept).as_py():  # a filter copies every column
+                        table = table.filter(kept)
                 rows[name.removeprefix(ROWS)] = table
         return rows
 

@@ -66,7 +66,9 @@ def in_processes(
     front, back = 0, len(chunks)  # chunks[front:back] are neither given out nor done
     given: dict[Future, int] = {}
     broken = False
-    pool = ProcessPoolExecutor(workers - 1, mp_context=context)
+    pool = ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_one_arrow_thread)
+    threads = pa.cpu_count()
+    _one_arrow_thread()
     try:
         while front < back or given:
             while not broken and front < back and len(given) < _ahead(back - front, workers - 1):
@@ -90,7 +92,16 @@ def in_processes(
             progress.report(stage, sum(sizes[index] for index in results), total)
     finally:  # the other processes end while this one goes on
         pool.shutdown(wait=False, cancel_futures=True)
+        pa.set_cpu_count(threads)
     return [results[index] for index in range(len(chunks))]
+
+
+def _one_arrow_thread() -> None:
+    """Arrow compresses and converts on one thread: each process already has a core, and
+    Arrow's threads (one per core in each process) would only take turns with the other
+    process's work: two processes writing the segments of 3,009 articles each took 1.75 s
+    to write them, against 1.15 s with one thread."""
+    pa.set_cpu_count(1)
 
 
 def _ahead(left: int, others: int) -> int:

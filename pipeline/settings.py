@@ -9,6 +9,7 @@ into absolute ones before any Dagster process starts, so the code servers and th
 daemon, whatever their own working directory, read the same files.
 """
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,13 @@ SQL_DIR = PACKAGE / "sql"
 INSTANCE_TEMPLATE = PACKAGE / "defs" / "dagster.yaml"
 # Added to the instance configuration, unless ELECTIONS_DAGSTER_PG_URL is set.
 SQLITE_EVENT_LOG = """
-# Runs and schedules in SQLite files under $DAGSTER_HOME (Dagster's default); events too,
-# stored with one database engine per file rather than one per event.
+# Runs and schedules in SQLite files in this folder (Dagster's default); events too, in
+# Dagster's files, stored with one database engine per file rather than one per event.
 event_log_storage:
   module: pipeline.defs.eventlog
   class: SqliteEventLog
+  config:
+    base_dir: {folder}
 """
 # Added to the instance configuration when ELECTIONS_DAGSTER_PG_URL is set.
 POSTGRES_STORAGE = """
@@ -139,6 +142,11 @@ def describe(names: list[str]) -> str:
     )
 
 
+def event_log_folder(home: Path) -> Path:
+    """Where Dagster keeps the SQLite event logs of the instance in ``home``."""
+    return home / "history" / "runs"
+
+
 def prepare_dagster_home() -> Path:
     """``DAGSTER_HOME`` with the project's instance configuration in it.
 
@@ -155,6 +163,9 @@ def prepare_dagster_home() -> Path:
     config = home / "dagster.yaml"
     if not user_home or not config.exists():
         text = INSTANCE_TEMPLATE.read_text()
-        text += POSTGRES_STORAGE if get("ELECTIONS_DAGSTER_PG_URL") else SQLITE_EVENT_LOG
+        if get("ELECTIONS_DAGSTER_PG_URL"):
+            text += POSTGRES_STORAGE
+        else:
+            text += SQLITE_EVENT_LOG.format(folder=json.dumps(str(event_log_folder(home))))
         config.write_text(text)
     return home

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipeline.settings import SQLITE_EVENT_LOG
+from pipeline.settings import SQLITE_EVENT_LOG, event_log_folder
 from pipeline.warehouse.build import MACROS, TABLES, VIEWS
 from tests.conftest import PROJECT, SEED, copy_checkout
 
@@ -126,9 +126,10 @@ def test_installed_elections_run_builds_the_seed_from_another_directory(installe
             "SELECT votes FROM county_results WHERE county = 'Jackson' AND candidate = 'John Kerry'"
         ).fetchone() == (183654,)
     # the instance the run used is the default one, in the current directory
-    assert (tmp_path / ".dagster" / "dagster.yaml").read_text() == (
+    home = tmp_path / ".dagster"
+    assert (home / "dagster.yaml").read_text() == (
         PROJECT / "dagster.yaml"
-    ).read_text() + SQLITE_EVENT_LOG
+    ).read_text() + SQLITE_EVENT_LOG.format(folder=f'"{event_log_folder(home)}"')
     where = run_installed(
         tmp_path, installed / "python", "-c", "import pipeline; print(pipeline.__file__)"
     ).stdout

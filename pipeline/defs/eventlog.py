@@ -21,14 +21,13 @@ lose the last events, and a run whose end was lost is marked failed by the next 
 (:func:`~pipeline.defs.runs.fail_abandoned_runs`). PostgreSQL storage is left alone.
 """
 
-import os
 import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster import Field, StringSource
+from dagster import StringSource
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
     INDEX_SHARD_NAME,
@@ -46,21 +45,18 @@ KEPT_ENGINES = 16
 
 class SqliteEventLog(SqliteEventLogStorage):
     """Dagster's SQLite event log (the same files, one per run and an index, in
-    ``$DAGSTER_HOME/history/runs``), with one SQLAlchemy engine per database, made once:
+    ``history/runs`` of the instance's folder), with one SQLAlchemy engine per database, made once:
     making and disposing of an engine per event was a third of the time a reload spent
     storing its events. Connections are still opened per event and closed after it."""
 
-    def __init__(self, base_dir: str | None = None, inst_data=None):
+    def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
-        super().__init__(
-            base_dir or os.path.join(os.environ["DAGSTER_HOME"], "history", "runs", ""),
-            inst_data,
-        )
+        super().__init__(base_dir, inst_data)
 
     @classmethod
     def config_type(cls) -> dict:
-        return {"base_dir": Field(StringSource, is_required=False)}
+        return {"base_dir": StringSource}
 
     @classmethod
     def from_config_value(cls, inst_data, config_value) -> "SqliteEventLog":

@@ -238,13 +238,19 @@ class ElectionTables:
     def concat(cls, parts: list[ElectionTables]) -> ElectionTables:
         """Stack the tables of many articles; an empty list gives empty typed frames."""
         if not parts:
-            return _typed_tables([])
+            return cls(**{name: frame.copy() for name, frame in _no_tables().frames().items()})
         return cls(
             **{
                 name: pd.concat([getattr(part, name) for part in parts], ignore_index=True)
                 for name in cls.names()
             }
         )
+
+
+@cache
+def _no_tables() -> ElectionTables:
+    """Empty typed tables, made once (typing the columns of 13 tables takes 80 ms)."""
+    return _typed_tables([])
 
 
 def extract_articles(files: pd.DataFrame) -> tuple[ElectionTables, list[ArticleError]]:

@@ -248,8 +248,11 @@ def build_warehouse(
                 _insert(connection, name, frames[name])
         # The new versions' rows and texts, as the parse cache's segments hold them.
         sizes = files[["file", "sha256", "bytes"]]
+        new_files = set(new_accepted["file"])
         for segment in store.segments:
-            texts = segment.frame(TEXTS, set(new_accepted["file"]))
+            # Texts are most of a segment: read only where a new version is.
+            new_here = new_files.intersection(segment.read("elections").column("file").to_pylist())
+            texts = segment.frame(TEXTS, new_here)
             if len(texts):
                 texts = texts.merge(sizes, on=["file", "sha256"])
                 _insert(connection, "article_versions", texts[["sha256", "file", "bytes", "text"]])
