@@ -211,6 +211,13 @@ class ParseCache:
             return []
         return segments if all(segment.intact() for segment in segments) else []
 
+    def holds_this_code(self) -> bool:
+        """Whether the cache holds the last load's segments, written by this code."""
+        try:
+            return json.loads(self.pointer.read_text())["code"] == code_fingerprint()
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+
     def new_folder(self) -> Path:
         """A folder for a new segment (not created)."""
         if self.folder.exists() and not self.folder.is_dir():  # not ours: start afresh

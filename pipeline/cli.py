@@ -86,8 +86,31 @@ def run(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from pipeline import processes
+
     settings.prepare_dagster_home()
-    defs = definitions()
+    if parses_many(raw, warehouse_path()):
+        processes.start("pipeline.checks.by_state")  # while this one imports Dagster
+    try:
+        return _run_job(definitions())
+    finally:
+        processes.stop()
+
+
+def parses_many(raw: Path, warehouse: Path) -> bool:
+    """Whether a load will likely parse enough articles to use other processes: the raw
+    folder holds that many and the parse cache holds no load of this code."""
+    from pipeline.cache import ParseCache
+    from pipeline.processes import PARALLEL_MIN_ARTICLES
+    from pipeline.text.source import ARTICLE_PATTERN
+
+    articles = raw.glob(ARTICLE_PATTERN)
+    enough = sum(1 for _ in zip(articles, range(PARALLEL_MIN_ARTICLES), strict=False))
+    return enough == PARALLEL_MIN_ARTICLES and not ParseCache(warehouse).holds_this_code()
+
+
+def _run_job(defs: dg.Definitions) -> int:
+    """Run job reload_warehouse in this process; print the summary; the exit status."""
     import dagster as dg
 
     from pipeline.defs.eventlog import kept_open

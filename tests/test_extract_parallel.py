@@ -10,6 +10,9 @@ import pytest
 
 from benchmarks.corpus import render_article, synthetic_spec
 from pipeline import processes, settings
+from pipeline.cache import ParseCache
+from pipeline.checks.by_state import reference_fingerprint
+from pipeline.cli import parses_many
 from pipeline.tables import extract
 from pipeline.tables.extract import extract_articles
 from pipeline.text.article import ArticleError
@@ -180,3 +183,40 @@ def test_parse_workers_setting(monkeypatch):
         monkeypatch.setenv("ELECTIONS_PARSE_WORKERS", wrong)
         with pytest.raises(ValueError, match=f"ELECTIONS_PARSE_WORKERS is '{wrong}'"):
             settings.parse_workers()
+
+
+def test_processes_started_early_do_the_parsing(
+    broken_corpus, monkeypatch, few_articles_in_processes
+):
+    sources, messages = broken_corpus
+    serial_tables, _ = extract_with(1, sources, monkeypatch)
+    pools = []
+    new_pool = processes._new_pool
+    monkeypatch.setattr(
+        processes, "_new_pool", lambda workers: pools.append(workers) or new_pool(workers)
+    )
+    monkeypatch.setenv("ELECTIONS_PARSE_WORKERS", "2")
+    processes.start("pipeline.tables.extract")
+    assert pools == [2]
+    tables, errors = extract_with(2, sources, monkeypatch)
+    assert pools == [2]  # the early processes did it: no others were started
+    assert processes._started is None
+    assert [str(error) for error in errors] == messages
+    for name, frame in serial_tables.frames().items():
+        pd.testing.assert_frame_equal(tables.frames()[name], frame, check_exact=True)
+    processes.start("pipeline.tables.extract")
+    processes.stop()  # nothing to do: they are stopped
+    assert processes._started is None and pools == [2, 2]
+
+
+def test_a_load_starts_processes_early_when_it_will_parse_many_articles(tmp_path, monkeypatch):
+    monkeypatch.setattr(processes, "PARALLEL_MIN_ARTICLES", 3)
+    raw, warehouse = tmp_path / "raw", tmp_path / "w.duckdb"
+    raw.mkdir()
+    for name in ("a.txt", "b.txt", "notes.md"):
+        (raw / name).write_text("x\n")
+    assert not parses_many(raw, warehouse)  # two articles
+    (raw / "c.txt").write_text("x\n")
+    assert parses_many(raw, warehouse)  # three, and no parse cache
+    ParseCache(warehouse).keep([], reference_fingerprint(None))  # a load of this code
+    assert not parses_many(raw, warehouse)
