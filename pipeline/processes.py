@@ -189,6 +189,12 @@ def _done(job: Callable[[Chunk], Result], chunk: Chunk) -> Result:
     allocates from the C heap instead, and the heap's free pages are returned."""
     pa.set_memory_pool(pa.system_memory_pool())
     result = job(chunk)
-    with contextlib.suppress(OSError, AttributeError):  # glibc's malloc_trim; else nothing
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    give_back_free_memory()
     return result
+
+
+def give_back_free_memory() -> None:
+    """Return the free pages of the C heap to the system (glibc's ``malloc_trim``; where
+    there is none, nothing)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -42,7 +42,7 @@ from pipeline.checks.rules import (
     refused_files,
     without_consequences,
 )
-from pipeline.processes import map_chunks
+from pipeline.processes import give_back_free_memory, map_chunks
 from pipeline.tables.extract import (
     SOURCE_COLUMNS,
     ElectionTables,
@@ -54,11 +54,10 @@ from pipeline.text.article import ArticleError
 from pipeline.text.source import read_source
 from pipeline.warehouse.rows import election_frames
 
-# A group's rules cost about 0.2 s whatever its size (pandera's schemas, pandas' calls),
-# and a group's parsing and checks hold about 100 MB per process at 250 articles, twice
-# that at 500: the size that keeps a load of two processes within 700 MB
-# (docs/benchmarks.md).
-GROUP_ARTICLES = 250
+# A group's rules cost about 0.27 s whatever its size (pandera's schemas, pandas' calls),
+# and a group's parsing and checks hold about 110 MB per process at 250 articles, 170 MB
+# at 500: the size that keeps a load of two processes within 700 MB (docs/benchmarks.md).
+GROUP_ARTICLES = 350
 NO_STATE = ""  # the group key of articles whose title names no state (refused when parsed)
 
 
@@ -102,6 +101,9 @@ def check_group(job: GroupJob) -> GroupResult:
     refused = pd.concat([refused_before, parse_refusals(errors, job.articles)], ignore_index=True)
     unreadable = refusal_errors(refused_before) + errors + changed
     findings = evaluate(tables, unreadable, job.reference)
+    # The rules' frames are freed, but the heap would keep their pages fragmented while the
+    # segment's files are made: a group's peak is about 20 MB lower without them.
+    give_back_free_memory()
     verdicts = judge(tables, job.articles["file"], without_consequences(findings), job.reference)
     texts = {file: text for file, text, *_ in sources}
     parsed_texts = parsed.elections[["file", "sha256"]].assign(
