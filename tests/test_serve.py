@@ -18,7 +18,7 @@ import duckdb
 import psycopg2
 import pytest
 
-from pipeline.settings import POSTGRES_STORAGE
+from pipeline.settings import POSTGRES_STORAGE, SQLITE_EVENT_LOG, event_log_folder
 from tests.conftest import PROJECT, SEED, SEED_NAME
 from tests.servers import finished_runs, free_port, graphql, stop, wait_for
 
@@ -128,7 +128,11 @@ def test_serve_publishes_a_dropped_article(storage, request, tmp_path):
     try:
         wait_for(lambda: graphql(url, "{ version }"), 90, "the webserver")
         template = (PROJECT / "dagster.yaml").read_text()
-        expected = template + POSTGRES_STORAGE if storage == "postgres" else template
+        expected = template + (
+            POSTGRES_STORAGE
+            if storage == "postgres"
+            else SQLITE_EVENT_LOG.format(folder=f'"{event_log_folder(home)}"')
+        )
         assert (home / "dagster.yaml").read_text() == expected
         shutil.copyfile(SEED, raw / SEED_NAME)
         (run,) = wait_for(

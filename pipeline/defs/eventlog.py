@@ -1,17 +1,14 @@
 """Dagster's SQLite storage, written cheaply.
 
 Dagster's SQLite event log makes a new SQLAlchemy engine for every event it stores (some
-230 per load) and disposes of it: :class:`SqliteEventLog`, the event log the project's
-instance configuration names, keeps one engine per database instead, connecting and
-disconnecting as Dagster does (no connection is held between events).
+230 per load), opens a connection, commits, closes it and disposes of the engine.
+:class:`SqliteEventLog`, the event log the instance configuration the CLI writes names,
+keeps one engine per database instead (connections are still opened and closed per event).
 
-With SQLite storage, Dagster opens a database connection for every event it stores,
-commits, and closes it. Each commit waits for the disk (``fsync``), and each close of
-the last connection to a database folds its write-ahead log back into it and deletes
-it (more ``fsync``). A load stores some 230 events (steps, outputs, materializations,
-checks), about half of them in two databases (the run's and the index): some 2,200
+Each commit waits for the disk (``fsync``), and each close of the last connection to a
+database folds its write-ahead log back into it and deletes it (more ``fsync``). A load
+stores about half of its events in two databases (the run's and the index): some 2,200
 ``fsync`` calls, one to several seconds per load, all of it when the disk is busy.
-
 While :func:`kept_open` is active, every SQLite database in write-ahead-log mode that
 Dagster connects to gets one more connection of ours, held until the block ends, so
 that closing Dagster's connections folds nothing back; and those connections commit
@@ -45,9 +42,9 @@ KEPT_ENGINES = 16
 
 class SqliteEventLog(SqliteEventLogStorage):
     """Dagster's SQLite event log (the same files, one per run and an index, in
-    ``history/runs`` of the instance's folder), with one SQLAlchemy engine per database, made once:
-    making and disposing of an engine per event was a third of the time a reload spent
-    storing its events. Connections are still opened per event and closed after it."""
+    ``history/runs`` of the instance's folder), with one SQLAlchemy engine per database,
+    made once: making and disposing of an engine per event was a third of the time a
+    reload spent storing its events."""
 
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
