@@ -252,13 +252,13 @@ def build_warehouse(
         for segment in store.segments:
             # Texts are most of a segment: read only where a new version is.
             new_here = new_files.intersection(segment.read("elections").column("file").to_pylist())
-            texts = segment.frame(TEXTS, new_here)
-            if len(texts):
-                texts = texts.merge(sizes, on=["file", "sha256"])
-                _insert(connection, "article_versions", texts[["sha256", "file", "bytes", "text"]])
-                ids = election_ids(new_accepted[new_accepted["file"].isin(texts["file"])])
-                for name, rows in segment.warehouse_rows(ids).items():
-                    _insert(connection, name, rows)
+            if not new_here:
+                continue
+            texts = segment.frame(TEXTS, new_here).merge(sizes, on=["file", "sha256"])
+            _insert(connection, "article_versions", texts[["sha256", "file", "bytes", "text"]])
+            ids = election_ids(new_accepted[new_accepted["file"].isin(texts["file"])])
+            for name, rows in segment.warehouse_rows(ids).items():
+                _insert(connection, name, rows)
         for name, frame in election_frames(kept).items():
             _insert(connection, name, frame)
         connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
