@@ -56,13 +56,14 @@ def in_processes(
 ) -> list[Result]:
     """:func:`map_chunks` with ``workers - 1`` other processes.
 
-    Each other process is fed by a thread of this one, a chunk at a time from the front,
-    as soon as it is done with the last, while this process takes chunks from the back:
-    nobody waits while chunks are left, and at the end nobody waits for a chunk queued
-    behind another's. The processes are spawned (fresh interpreters), never forked from
-    this process, which may run threads (Dagster's); :func:`start` spawns them early.
-    Their results come back through shared memory (see :func:`_shared`). A chunk whose
-    process died (out of memory) is done here.
+    Each other process is fed by a thread of this one, a chunk at a time, as soon as it is
+    done with the last, while this process takes the next one itself: nobody waits while
+    chunks are left, and at the end nobody waits for a chunk queued behind another's.
+    Chunks are taken in order: given the largest first, the last ones, which may leave a
+    process idle at the end, are the smallest. The processes are spawned (fresh
+    interpreters), never forked from this process, which may run threads (Dagster's);
+    :func:`start` spawns them early. Their results come back through shared memory (see
+    :func:`_shared`). A chunk whose process died (out of memory) is done here.
     """
     global _started
     pool, _started = _started or _new_pool(workers), None
@@ -71,14 +72,12 @@ def in_processes(
     results: dict[int, Result] = {}
     failures: list[BaseException] = []
 
-    def take(front: bool) -> int | None:
+    def take() -> int | None:
         with lock:
-            if failures or not left:
-                return None
-            return left.popleft() if front else left.pop()
+            return None if failures or not left else left.popleft()
 
     def feed() -> None:
-        while (index := take(front=True)) is not None:
+        while (index := take()) is not None:
             try:
                 results[index] = _from_shared(*pool.submit(_shared, job, chunks[index]).result())
             except BrokenProcessPool:  # the process died: this one does its chunks
@@ -96,7 +95,7 @@ def in_processes(
         for feeder in feeders:
             feeder.start()
         for _ in range(2):  # then the chunks a process that died gave back
-            while (index := take(front=False)) is not None:
+            while (index := take()) is not None:
                 results[index] = _done(job, chunks[index])
                 progress.report(stage, sum(sizes[done] for done in list(results)), sum(sizes))
             for feeder in feeders:

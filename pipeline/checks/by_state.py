@@ -229,8 +229,9 @@ def extract_and_check(
 
 
 def _groups(current: pd.DataFrame, states: list[str]) -> list[tuple[str, ...]]:
-    """``states`` packed into groups of about :data:`GROUP_ARTICLES` articles (a state
-    with more is a group of its own), in order."""
+    """``states`` packed, in order, into groups of about :data:`GROUP_ARTICLES` articles
+    (a state with more is a group of its own); the largest groups first, so that the
+    last ones done, which may leave a process idle at the end, are the smallest."""
     sizes = current["state"].value_counts()
     groups: list[list[str]] = []
     size = GROUP_ARTICLES
@@ -240,6 +241,7 @@ def _groups(current: pd.DataFrame, states: list[str]) -> list[tuple[str, ...]]:
             size = 0
         groups[-1].append(state)
         size += sizes[state]
+    groups.sort(key=lambda group: -sum(sizes[state] for state in group))  # stable
     return [tuple(group) for group in groups]
 
 
