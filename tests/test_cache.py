@@ -179,7 +179,7 @@ def test_findings_across_articles_are_reused_while_their_state_is_unchanged(
     cache = ParseCache(tmp_path / "w.duckdb")
     previous, previous_text = article_for_year(seed_text, 2000)
     # One state a group: a change in Alabama leaves Missouri's segment as it is.
-    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_ARTICLES", 1)
+    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_BYTES", 1)
 
     def load() -> tuple[int, int, int]:
         extraction, findings = cached_load(raw, cache)
@@ -269,13 +269,13 @@ def test_an_unreadable_new_file_is_refused_and_the_rest_stays(corpus, tmp_path):
 def test_groups_of_states_in_two_processes_find_what_one_load_of_everything_finds(
     corpus, tmp_path, seed_text, monkeypatch
 ):
-    """Small groups (two articles each), done by two processes: the same tables,
+    """Small groups (a state each), done by two processes: the same tables,
     findings and verdicts as parsing and checking every article at once, with a
     duplicate election (the same state and year twice) and an unreadable article."""
     (corpus / SEED_FILE).write_text(seed_text)
     (corpus / "copy_of_the_seed.txt").write_text(seed_text)
     (corpus / "broken.txt").write_text(edit(seed_text, *UNREADABLE_CELL))
-    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_ARTICLES", 2)
+    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_BYTES", 1)
     monkeypatch.setattr(pipeline.processes, "PARALLEL_MIN_ARTICLES", 4)
     monkeypatch.setenv("ELECTIONS_PARSE_WORKERS", "2")
     extraction, findings = cached_load(corpus, ParseCache(tmp_path / "w.duckdb"))

@@ -3,7 +3,7 @@
 Every rule reads one article, or the articles of one state (the same election twice; an
 election and the one before): the articles of whole states are parsed and checked
 together, exactly as if every article were, and no step needs the tables of every
-article at once. Memory is bounded by a group (about :data:`GROUP_ARTICLES` articles),
+article at once. Memory is bounded by a group (about :data:`GROUP_BYTES` of text),
 whatever the size of the corpus. Each group is one job (parse → typed tables → checks →
 a segment of the parse cache, :mod:`pipeline.cache`), done in another process where there
 are several (:mod:`pipeline.processes`); what comes back is the segment's name.
@@ -54,10 +54,13 @@ from pipeline.text.article import ArticleError
 from pipeline.text.source import read_source
 from pipeline.warehouse.rows import election_frames
 
-# A group's rules cost about 0.27 s whatever its size (pandera's schemas, pandas' calls),
-# and a group's parsing and checks hold about 110 MB per process at 250 articles, 170 MB
-# at 500: the size that keeps a load of two processes within 700 MB (docs/benchmarks.md).
-GROUP_ARTICLES = 350
+# A group's rules cost about 0.27 s whatever its size (pandera's schemas, pandas' calls);
+# what its parsing and checks hold grows with its articles' text (their tables' rows):
+# about 110 MB per process for 2.3 MB of text, 170 MB for 4.5 MB. Counted in bytes, not
+# articles: a state's articles are as large as its counties are many (the benchmark
+# corpus's 59 Texas articles are 1.8 MB, the smallest state's 0.2 MB). The size that
+# keeps a load of two processes within 700 MB (docs/benchmarks.md).
+GROUP_BYTES = 3_400_000
 NO_STATE = ""  # the group key of articles whose title names no state (refused when parsed)
 
 
@@ -195,7 +198,7 @@ def extract_and_check(
     returns = read_county_returns(reference, wanted) if reference and redone else None
     jobs = [
         _job(group, readable, current, held, returns, cache, limit)
-        for group in _groups(current, redone)
+        for group in _groups(readable["bytes"].groupby(current["state"]).sum(), redone)
     ]
     try:
         results = map_chunks(
@@ -228,15 +231,15 @@ def extract_and_check(
     )
 
 
-def _groups(current: pd.DataFrame, states: list[str]) -> list[tuple[str, ...]]:
-    """``states`` packed, in order, into groups of about :data:`GROUP_ARTICLES` articles
-    (a state with more is a group of its own); the largest groups first, so that the
-    last ones done, which may leave a process idle at the end, are the smallest."""
-    sizes = current["state"].value_counts()
+def _groups(sizes: pd.Series, states: list[str]) -> list[tuple[str, ...]]:
+    """``states`` packed, in order, into groups of about :data:`GROUP_BYTES` of text
+    (``sizes``: bytes by state; a state with more is a group of its own); the largest
+    groups first, so that the last ones done, which may leave a process idle at the end,
+    are the smallest."""
     groups: list[list[str]] = []
-    size = GROUP_ARTICLES
+    size = GROUP_BYTES
     for state in states:
-        if size + sizes[state] > GROUP_ARTICLES:
+        if size + sizes[state] > GROUP_BYTES:
             groups.append([])
             size = 0
         groups[-1].append(state)
