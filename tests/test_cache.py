@@ -12,7 +12,7 @@ import pipeline.checks.by_state
 import pipeline.processes
 from benchmarks.corpus import generate_corpus
 from pipeline.cache import ParseCache, code_fingerprint, write_segment
-from pipeline.checks.by_state import extract_and_check
+from pipeline.checks.by_state import _groups, extract_and_check
 from pipeline.checks.rules import evaluate, judge, without_consequences
 from pipeline.tables.extract import ElectionTables, extract_articles
 from pipeline.text.source import max_article_bytes, read_source, read_version
@@ -347,3 +347,15 @@ def test_a_segment_left_by_a_process_that_died_writing_it_is_written_again(tmp_p
         f"{name}.arrow" for name in ElectionTables.names()
     )
     pd.testing.assert_frame_equal(segment.frame("elections"), tables.elections)
+
+
+def test_states_are_packed_in_order_into_groups_of_text_largest_first(monkeypatch):
+    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_BYTES", 100)
+    sizes = pd.Series({"AK": 60, "AL": 0, "AZ": 50, "TX": 250, "VT": 10})  # bytes of text
+    assert _groups(sizes, ["AK", "AL", "AZ", "TX", "VT"]) == [
+        ("TX",),  # larger than a group: a group of its own
+        ("AK", "AL"),  # an empty file's state (its error is found when parsed) joins one
+        ("AZ",),
+        ("VT",),
+    ]
+    assert _groups(pd.Series({"": 0}), [""]) == [("",)]  # only empty files

@@ -237,9 +237,9 @@ def _groups(sizes: pd.Series, states: list[str]) -> list[tuple[str, ...]]:
     groups first, so that the last ones done, which may leave a process idle at the end,
     are the smallest."""
     groups: list[list[str]] = []
-    size = GROUP_BYTES
+    size = 0
     for state in states:
-        if size + sizes[state] > GROUP_BYTES:
+        if not groups or size + sizes[state] > GROUP_BYTES:
             groups.append([])
             size = 0
         groups[-1].append(state)
