@@ -93,10 +93,10 @@ def run(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    from pipeline import processes
-
     settings.prepare_dagster_home()
-    with importing():  # pandas, for the parse cache
+    with importing():  # pandas and Arrow, for the parse cache and the processes
+        from pipeline import processes
+
         if parses_many(raw, warehouse_path()):
             processes.start("pipeline.checks.by_state")  # while this one imports Dagster
     try:
