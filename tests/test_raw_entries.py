@@ -14,7 +14,8 @@ import pytest
 
 from pipeline.defs.automation import raw_folder_sensor
 from pipeline.defs.resources import ArticleSource
-from pipeline.text.source import read_source
+from pipeline.text.article import ArticleError
+from pipeline.text.source import read_article_bytes, read_source
 from tests.conftest import PROJECT, SEED_NAME, edit
 from tests.test_reload import article_for_year, rows
 
@@ -121,3 +122,21 @@ def test_the_sensor_notices_odd_entries_without_reading_them(raw):
     )
     assert versions["bad\\xff.txt"] == "not read: the file name is not UTF-8 (rename the file)"
     assert len(versions[SEED_NAME]) == 64  # a SHA-256
+
+
+def test_a_file_that_grows_while_it_is_read_is_read_to_its_end(tmp_path, monkeypatch):
+    """The read asks for the size the file had a moment before, and one byte more: a file
+    that grew meanwhile is read on, to its end or to the limit's byte."""
+    path = tmp_path / "growing.txt"
+    path.write_bytes(b"x" * 1000)
+    real_fstat = os.fstat
+
+    def smaller(descriptor: int) -> os.stat_result:  # the size before it grew
+        status = list(real_fstat(descriptor))
+        status[6] = 400  # st_size
+        return os.stat_result(status)
+
+    monkeypatch.setattr(os, "fstat", smaller)
+    assert read_article_bytes(path, 5000) == b"x" * 1000
+    with pytest.raises(ArticleError, match="larger than 999 bytes"):
+        read_article_bytes(path, 999)

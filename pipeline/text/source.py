@@ -64,9 +64,15 @@ def read_article_bytes(path: Path, limit: int) -> bytes:
         # O_NONBLOCK: should a pipe replace the file after the check, opening it never waits.
         descriptor = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
         with os.fdopen(descriptor, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            status = os.fstat(file.fileno())
+            if not stat.S_ISREG(status.st_mode):
                 raise ArticleError(name, "not a regular file (it was replaced while read)")
-            data = file.read(limit + 1)
+            # Its size and one byte more, not the limit's: a read of the limit makes a
+            # buffer of that size first (20 MB by default), a fifth of the reading time.
+            wanted = min(status.st_size, limit) + 1
+            data = file.read(wanted)
+            if len(data) == wanted <= limit:  # it grew meanwhile: up to the limit's byte
+                data += file.read(limit + 1 - wanted)
     except (OSError, RuntimeError) as error:  # RuntimeError: a loop of symbolic links
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         raise ArticleError(name, f"cannot be read: {reason}") from None
