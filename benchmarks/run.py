@@ -33,7 +33,7 @@ from pipeline.checks.by_state import extract_and_check
 from pipeline.checks.rules import evaluate
 from pipeline.tables.extract import extract_articles
 from pipeline.text.source import max_article_bytes, read_source, read_version
-from pipeline.warehouse.build import build_warehouse, reference_frames
+from pipeline.warehouse.build import NAME_TABLES, build_warehouse, reference_frames
 from pipeline.warehouse.rows import election_frames
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -167,6 +167,8 @@ def main() -> None:
         **election_frames(tables),
         "article_versions": files[["sha256", "file", "bytes", "text"]],
     }
+    for name in NAME_TABLES:  # named once per election; the warehouse holds each name once
+        frames[name] = frames[name].drop(columns="election_id").drop_duplicates()
     loaded_rows = sum(len(frame) for frame in frames.values())
     ingest_s = floors.ingest(frames, work / "floor.duckdb")
     noop_s = floors.noop_job()

@@ -11,6 +11,10 @@ on the text of its articles, the code that reads them (:func:`code_fingerprint`)
 reference returns compared with (a hash of the reference file): the cache is valid only
 for the code and reference that wrote it.
 
+A segment may serve only some of the articles it holds: a reload that redid some of its
+states keeps it for the others (:meth:`Segment.part`), and every read leaves out the
+rows of the articles it no longer serves.
+
 ``CURRENT`` lists the segments of the last load (JSON); it is replaced atomically, then
 the segments it no longer lists are deleted. A reader sees one load's segments whole, or
 none, and falls back to parsing: losing the cache costs one full parse, never a wrong row.
@@ -27,7 +31,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -69,12 +73,15 @@ class SegmentLost(RuntimeError):
 class Segment:
     """The cached files of the articles of ``states`` (postal codes; '' for articles
     whose title names no state), in ``folder`` (see the module's docstring); ``rows``:
-    rows per typed table; ``sizes``: bytes per file."""
+    rows per typed table; ``sizes``: bytes per file; ``files``: the articles it serves,
+    where a reload redid some of the states it was written for (see :meth:`part`), else
+    None (all it holds)."""
 
     folder: Path
     states: tuple[str, ...]
     rows: dict[str, int] = field(hash=False)
     sizes: dict[str, int] = field(hash=False, default_factory=dict)  # bytes of each file
+    files: frozenset[str] | None = field(hash=False, default=None)
 
     def intact(self) -> bool:
         """Whether every file of the segment is there, as large as when it was written."""
@@ -86,46 +93,64 @@ class Segment:
         except OSError:
             return False
 
-    def read(self, name: str) -> pa.Table:
-        """One of the segment's files as an Arrow table."""
+    def read(self, name: str, columns: list[str] | None = None) -> pa.Table:
+        """One of the segment's files as an Arrow table (``columns`` only, if given): the
+        rows of the articles it serves, where they name their article."""
         path = self.folder / f"{name}.arrow"
         try:
-            return feather.read_table(path)
+            table = feather.read_table(path, columns=columns)
         except (OSError, pa.ArrowException) as error:
             raise SegmentLost(
                 f"the parse cache's {path} is gone or damaged ({error}): was the cache "
                 "deleted, or replaced by another load, while this load ran? Nothing was "
                 "published; load again."
             ) from None
+        return _of_files(table, self.files) if self.files is not None else table
+
+    def part(self, states: set[str]) -> "Segment":
+        """This segment serving only the articles of ``states``: a reload that redoes
+        its other states (an article of theirs changed) keeps the rest as it is, without
+        checking its articles again. Its files keep the other states' rows, unread."""
+        articles = self.read(ARTICLES, ["file", "state"])
+        served = pc.is_in(articles["state"], value_set=pa.array(sorted(states), pa.string()))
+        files = frozenset(articles.filter(served)["file"].to_pylist())
+        part = replace(self, states=tuple(s for s in self.states if s in states), files=files)
+        rows = {name: part.read(name, ["file"]).num_rows for name in self.rows}
+        return replace(part, rows=rows)
 
     def frame(self, name: str, files: set[str] | None = None) -> pd.DataFrame:
         """One of the segment's files as a DataFrame, only the rows of ``files`` if given
         (Arrow filters rows several times faster than pandas, and converts only those kept)."""
         table = self.read(name)
-        if files is not None:
-            wanted = pa.array(sorted(files), table.schema.field("file").type)
-            table = table.filter(pc.is_in(table["file"], value_set=wanted))
-        return table.to_pandas()
+        return (_of_files(table, files) if files is not None else table).to_pandas()
 
     def warehouse_rows(self, elections: Iterable[int]) -> dict[str, pa.Table]:
-        """The rows the given elections (ids) add to each warehouse table, and every name
-        (party, candidate) the segment's accepted articles use."""
+        """The rows the given elections (ids) add to each warehouse table, the names
+        (party, candidate) they use included."""
         wanted = pa.array(list(elections), pa.int64())
         rows = {}
         for name in self.sizes:
             if name.startswith(ROWS):
                 table = self.read(name)
-                if "election_id" in table.column_names:
-                    ids = pc.cast(table["election_id"], pa.int64())
-                    kept = pc.is_in(ids, value_set=wanted)
-                    if not pc.all(kept).as_py():  # a filter copies every column
-                        table = table.filter(kept)
+                kept = pc.is_in(pc.cast(table["election_id"], pa.int64()), value_set=wanted)
+                if not pc.all(kept).as_py():  # a filter copies every column
+                    table = table.filter(kept)
                 rows[name.removeprefix(ROWS)] = table
         return rows
 
     def tables(self, files: set[str] | None = None) -> ElectionTables:
         """The typed tables of the segment's articles (of ``files`` only, if given)."""
         return ElectionTables(**{name: self.frame(name, files) for name in ElectionTables.names()})
+
+
+def _of_files(table: pa.Table, files: Iterable[str]) -> pa.Table:
+    """The rows of ``table`` of the given articles, by its ``file`` column (``article`` in
+    the verdicts); a table without one (a warehouse table's rows) as it is."""
+    column = next((name for name in ("file", "article") if name in table.column_names), None)
+    if column is None:
+        return table
+    wanted = pa.array(sorted(files), table.schema.field(column).type)
+    return table.filter(pc.is_in(table[column], value_set=wanted))
 
 
 def write_segment(
@@ -204,7 +229,13 @@ class ParseCache:
             if listed["code"] != code_fingerprint() or listed["reference"] != reference:
                 return []
             segments = [
-                Segment(self.folder / name, tuple(entry["states"]), entry["rows"], entry["sizes"])
+                Segment(
+                    self.folder / name,
+                    tuple(entry["states"]),
+                    entry["rows"],
+                    entry["sizes"],
+                    None if entry["files"] is None else frozenset(entry["files"]),
+                )
                 for name, entry in listed["segments"].items()
             ]
         except (OSError, ValueError, KeyError, TypeError):
@@ -234,6 +265,7 @@ class ParseCache:
                     "states": list(segment.states),
                     "rows": segment.rows,
                     "sizes": segment.sizes,
+                    "files": None if segment.files is None else sorted(segment.files),
                 }
                 for segment in segments
             },

@@ -71,14 +71,23 @@ def test_second_load_parses_nothing_and_gives_the_same_tables(corpus, tmp_path):
     pd.testing.assert_frame_equal(second.verdicts, first.verdicts)
 
 
+def stored_tables(extraction) -> dict[str, pd.DataFrame]:
+    return sorted_frames({name: extraction.store.frame(name) for name in ElectionTables.names()})
+
+
 def test_a_changed_article_is_parsed_and_its_state_checked_again(corpus, tmp_path, seed_text):
+    """One group of states (all of them, this corpus is small): a change checks again
+    the articles of its state alone; the segment goes on serving the other states,
+    through further loads and changes, and every load finds and holds what a load that
+    parses everything does."""
     cache = ParseCache(tmp_path / "w.duckdb")
     (corpus / SEED_FILE).write_text(seed_text)
-    assert cached_load(corpus, cache)[0].checked == 13
+    (corpus / "missouri_2008.txt").write_text(article_for_year(seed_text, 2008)[1])
+    assert cached_load(corpus, cache)[0].checked == 14
     (corpus / SEED_FILE).write_text(edit(seed_text, *BAD_CELL))
     extraction, findings = cached_load(corpus, cache)
-    # The seed is parsed; the articles of its group of states (all 13) are checked again.
-    assert (extraction.parsed, extraction.checked) == (1, 13)
+    # The seed is parsed; Missouri's two articles are checked again, no other.
+    assert (extraction.parsed, extraction.checked) == (1, 2)
     failing = findings[findings["severity"] == "ERROR"]
     assert set(failing["check"]) == {
         "county_columns_sum_to_total",
@@ -86,6 +95,24 @@ def test_a_changed_article_is_parsed_and_its_state_checked_again(corpus, tmp_pat
     }
     # the same findings as checking everything from scratch
     pd.testing.assert_frame_equal(findings, fresh_findings(corpus))
+    expected = sorted_frames(extract_articles(sources(corpus))[0].frames())
+    again, again_findings = cached_load(corpus, cache)
+    assert (again.parsed, again.checked) == (0, 0)
+    assert [len(segment.states) for segment in again.store.segments] == [12, 1]
+    for name, frame in stored_tables(again).items():
+        pd.testing.assert_frame_equal(frame, expected[name])
+        assert again.store.rows(name) == len(frame)
+    pd.testing.assert_frame_equal(again_findings, findings)
+    # A state of the part kept changes: the rest of it is kept again.
+    other = sorted(corpus.glob("*.txt"))[0]
+    other.write_text(other.read_text().replace("Voters chose", "Voters then chose"))
+    third, third_findings = cached_load(corpus, cache)
+    assert third.parsed == 1
+    assert [len(segment.states) for segment in third.store.segments] == [11, 1, 1]
+    pd.testing.assert_frame_equal(third_findings, fresh_findings(corpus))
+    expected = sorted_frames(extract_articles(sources(corpus))[0].frames())
+    for name, frame in stored_tables(third).items():
+        pd.testing.assert_frame_equal(frame, expected[name])
 
 
 # A cell that is no number: the seed is refused, naming the section, line and cell.
@@ -224,7 +251,8 @@ def test_reload_updates_one_election_and_equals_a_fresh_build(corpus, tmp_path, 
     seed.write_text(seed_text)
     live = tmp_path / "live.duckdb"
     assert materialize_all(corpus, live).success
-    seed.write_text(seed_text.replace("1. Rosemary Kochner", "1. Rosemary Kochner-Smith"))
+    renamed = seed_text.replace("1. Rosemary Kochner", "1. Rosemary Kochner-Smith")
+    seed.write_text(renamed.replace("Michael Peroutka", "Michael A. Peroutka"))
     result = materialize_all(corpus, live)
     assert result.success
     (warehouse,) = result.asset_materializations_for_node("warehouse")
@@ -235,6 +263,19 @@ def test_reload_updates_one_election_and_equals_a_fresh_build(corpus, tmp_path, 
     ]
     fresh = tmp_path / "fresh.duckdb"
     assert materialize_all(corpus, fresh).success
+    with (
+        duckdb.connect(str(live), read_only=True) as a,
+        duckdb.connect(str(fresh), read_only=True) as b,
+    ):
+        assert snapshot(a) == snapshot(b)
+    assert rows(live, "SELECT count(*) FROM dim_candidate WHERE candidate LIKE '%Peroutka'") == [
+        (1,)
+    ]
+    # Built afresh from the parse cache, whose segment, which holds the seed's first
+    # version, now serves all states but the seed's (a segment of its own): the same
+    # warehouse again, without the first version's names.
+    live.unlink()
+    assert materialize_all(corpus, live).success
     with (
         duckdb.connect(str(live), read_only=True) as a,
         duckdb.connect(str(fresh), read_only=True) as b,

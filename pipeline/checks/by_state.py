@@ -9,10 +9,13 @@ a segment of the parse cache, :mod:`pipeline.cache`), done in another process wh
 are several (:mod:`pipeline.processes`); what comes back is the segment's name.
 
 An article's state is read from its title before it is parsed (every row it gives
-carries that state). A reload redoes the groups with a state whose articles changed
-(added, edited or removed: a finding across articles of that state may change), taking
-the unchanged articles' tables from the cache and parsing the others; every other
-segment is kept as it is, findings and verdicts included.
+carries that state). A reload redoes the states whose articles changed (added, edited or
+removed: a finding across articles of that state may change), in groups of their own,
+taking the unchanged articles' tables from the cache and parsing the others. Every other
+state is kept as it is, findings and verdicts included: a segment none of whose states
+changed is kept whole, one with some changed goes on serving the others
+(:meth:`~pipeline.cache.Segment.part`), so that one changed article costs the checks of
+its state, not of its whole group.
 """
 
 import hashlib
@@ -192,7 +195,14 @@ def extract_and_check(
         held, on=["file", "sha256", "state"], how="outer", indicator=True, sort=False
     )
     changed = set(versions.loc[versions["_merge"] != "both", "state"])
-    kept = [segment for segment in segments if changed.isdisjoint(segment.states)]
+    # A segment is kept whole, or the part of it whose states did not change.
+    kept = [
+        segment
+        if changed.isdisjoint(segment.states)
+        else segment.part(set(segment.states) - changed)
+        for segment in segments
+        if not changed.issuperset(segment.states)
+    ]
     redone = sorted(set(current["state"]) - {state for s in kept for state in s.states})
     wanted = {title for title in titles if title is not None and title[1] in redone}
     returns = read_county_returns(reference, wanted) if reference and redone else None
@@ -205,7 +215,7 @@ def extract_and_check(
             check_group, jobs, [len(job.articles) for job in jobs], "parse and check"
         )
         store = TableStore(tuple(kept + [result.segment for result in results]))
-        if jobs or len(kept) < len(segments):
+        if jobs or kept != segments:
             cache.keep(list(store.segments), fingerprint)
         else:
             cache.sweep()

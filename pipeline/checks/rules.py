@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.tables.extract import OTHER_CANDIDATE, ElectionTables, national_party
+from pipeline.tables.extract import OTHER_CANDIDATE, ElectionTables, each_label, national_party
 from pipeline.tables.reference import county_name_keys, name_key
 from pipeline.tables.schemas import ASSET_TABLES, COUNTY_EQUIVALENTS, MODELS
 from pipeline.text.article import ArticleError
@@ -95,13 +95,6 @@ def rule(table: str, severity: str = ERROR) -> Callable:
         return find
 
     return register
-
-
-def national_parties(parties: pd.Series) -> pd.Series:
-    """:func:`~pipeline.tables.extract.national_party` of each party label, computed once
-    per distinct label (a few dozen labels over hundreds of thousands of rows)."""
-    labels = parties.dropna().unique()
-    return parties.map(dict(zip(labels, map(national_party, labels), strict=True)))
 
 
 def cells(frame: pd.DataFrame, column, published, expected) -> pd.DataFrame:
@@ -468,7 +461,8 @@ def county_parties_match_statewide(tables: ElectionTables) -> pd.DataFrame:
     compared = columns.merge(state, on=["file", "candidate"], suffixes=("", "_statewide"))
     compared = compared[compared["party"].notna() & compared["party_statewide"].notna()]
     bad = compared[
-        national_parties(compared["party"]) != national_parties(compared["party_statewide"])
+        each_label(national_party, compared["party"])
+        != each_label(national_party, compared["party_statewide"])
     ]
     return cells(bad, "Party of " + bad["candidate"], bad["party"], bad["party_statewide"])
 
@@ -605,8 +599,8 @@ def flipped_counties_won_by_new_party(tables: ElectionTables) -> pd.DataFrame:
     )
     missing = flips[flips["_merge"] == "left_only"]
     present = flips[flips["_merge"] == "both"]
-    winner = national_parties(present["party"].fillna(""))
-    wrong = present[winner != national_parties(present["to_party"])]
+    winner = each_label(national_party, present["party"].fillna(""))
+    wrong = present[winner != each_label(national_party, present["to_party"])]
     return _concat(
         [
             cells(missing, "County", missing["county"], "a county of the by-county table"),
@@ -647,7 +641,7 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
     labels = pd.concat(
         [results["party"], tables.county_flips["from_party"], tables.county_flips["to_party"]]
     ).unique()
-    nationals = dict(zip(labels, national_parties(pd.Series(labels)), strict=True))
+    nationals = dict(zip(labels, each_label(national_party, pd.Series(labels)), strict=True))
     votes = (
         results.assign(party=results["party"].map(nationals))
         .groupby([*keys, "party"], as_index=False)["votes"]

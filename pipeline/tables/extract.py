@@ -455,6 +455,13 @@ def national_party(party: str) -> str:
     return name
 
 
+def each_label(function: Callable[[str], str], labels: pd.Series) -> pd.Series:
+    """``function`` of each label (a party's, say; null stays null), computed once per
+    distinct label: a few dozen labels stand in hundreds of thousands of rows."""
+    distinct = labels.dropna().unique()
+    return labels.map(dict(zip(distinct, map(function, distinct), strict=True)))
+
+
 def party_family(party: str) -> str:
     """The family a party counts in for margins (docs/margins.md): ``Republican`` or
     ``Democratic`` where its national party is one of them (Minnesota's

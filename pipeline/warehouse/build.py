@@ -286,11 +286,12 @@ NAME_TABLES = {"dim_party": "party", "dim_candidate": "candidate"}
 def _insert(
     connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table
 ) -> None:
-    """Append ``frame``'s rows to ``table``; to the tables of names only the names it lacks."""
+    """Append ``frame``'s rows to ``table``; to the tables of names only the names it lacks
+    (``frame`` names them once per election)."""
     if table in NAME_TABLES:
         column = NAME_TABLES[table]
         connection.execute(
-            f"INSERT INTO {table} BY NAME SELECT DISTINCT * FROM frame "
+            f"INSERT INTO {table} BY NAME SELECT DISTINCT * EXCLUDE (election_id) FROM frame "
             f"WHERE {column} NOT IN (SELECT {column} FROM {table})"
         )
     else:

@@ -8,7 +8,7 @@ the rows of its new article versions as they are (:mod:`pipeline.warehouse.build
 import numpy as np
 import pandas as pd
 
-from pipeline.tables.extract import ElectionTables, national_party, party_family
+from pipeline.tables.extract import ElectionTables, each_label, national_party, party_family
 from pipeline.tables.reference import all_states
 
 STATES = all_states()
@@ -28,7 +28,10 @@ def election_ids(frame: pd.DataFrame) -> np.ndarray:
 
 def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
     """The rows the given articles add to each table of ``sql/``, from their typed tables
-    (the parties and candidates they name included; the reference tables excluded)."""
+    (the reference tables excluded). The parties and candidates they name come once per
+    election, with its ``election_id`` (which the tables of names lack), so that the rows
+    of some of the elections are their names too (see
+    :meth:`pipeline.cache.Segment.warehouse_rows`)."""
 
     def keyed(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
         out = frame[[c for c in columns if c in frame]]  # copy-on-write: no data copied
@@ -37,26 +40,30 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
             out["source_line"] = frame["line"].to_numpy()
         return out[["election_id", *columns]]
 
-    parties = pd.concat(
-        [
-            tables.state_results["party"],
-            tables.nominees["party"],
-            tables.county_results["party"],
-            tables.county_flips["from_party"],
-            tables.county_flips["to_party"],
-        ]
-    ).dropna()
-    names = sorted(parties.unique())
-    candidates = pd.concat(
-        [
-            tables.state_results["candidate"],
-            tables.nominees["candidate"],
-            tables.county_results["candidate"],
-            tables.district_results["candidate"],
-            tables.fundraising["candidate"],
-            tables.electors["candidate"],
-        ]
-    ).dropna()
+    parties = _names(
+        "party",
+        (tables.state_results, "party"),
+        (tables.nominees, "party"),
+        (tables.county_results, "party"),
+        (tables.county_flips, "from_party"),
+        (tables.county_flips, "to_party"),
+    )
+    parties["national_party"] = each_label(national_party, parties["party"])
+    parties["family"] = each_label(party_family, parties["party"])
+    candidates = _names(
+        "candidate",
+        *[
+            (getattr(tables, table), "candidate")
+            for table in (
+                "state_results",
+                "nominees",
+                "county_results",
+                "district_results",
+                "fundraising",
+                "electors",
+            )
+        ],
+    )
     districts = pd.concat(
         [
             tables.district_results[["year", "state_po", "district", "district_label"]],
@@ -90,16 +97,8 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
                 "legislative_votes",
             ]
         ],
-        "dim_party": pd.DataFrame(
-            {
-                "party": pd.Series(names, dtype="str"),
-                "national_party": pd.Series([national_party(p) for p in names], dtype="str"),
-                "family": pd.Series([party_family(p) for p in names], dtype="str"),
-            }
-        ),
-        "dim_candidate": pd.DataFrame(
-            {"candidate": pd.Series(sorted(candidates.unique()), dtype="str")}
-        ),
+        "dim_party": keyed(parties, "party", "national_party", "family"),
+        "dim_candidate": keyed(candidates, "candidate"),
         "dim_district": keyed(districts, "district", "district_label"),
         "fact_state_result": keyed(
             tables.state_results,
@@ -171,3 +170,13 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
         ),
         "fact_fundraising": keyed(tables.fundraising, "candidate", "raised_usd", "source_line"),
     }
+
+
+def _names(column: str, *sources: tuple[pd.DataFrame, str]) -> pd.DataFrame:
+    """The names the given columns of typed tables (table, column) hold, once per election
+    (year, state_po) that names them, as ``column``."""
+    parts = [
+        table[["year", "state_po", name]].dropna().drop_duplicates().rename(columns={name: column})
+        for table, name in sources
+    ]
+    return pd.concat(parts, ignore_index=True).drop_duplicates(ignore_index=True)
