@@ -4,8 +4,9 @@ Every table's file in ``sql/`` declares its primary, unique and foreign keys as 
 ``table_keys``, beside its ``CREATE TABLE``. DuckDB would keep an ART index per declared
 key and check it on every inserted row: on 3,000 articles that made the load 4.5× slower
 than ingesting the same rows without keys and the file 7× larger (docs/benchmarks.md).
-Instead, :func:`key_violations` proves every declared key with one query over the whole
-finished file, and the load publishes nothing when one fails, as a constraint error did.
+Instead, :func:`key_violations` proves every declared key over the whole finished file
+(one query counts what may break each of them), and the load publishes nothing when one
+fails, as a constraint error did.
 Analysts read the keys in ``table_keys``.
 """
 
