@@ -115,6 +115,30 @@ def test_a_changed_article_is_parsed_and_its_state_checked_again(corpus, tmp_pat
         pd.testing.assert_frame_equal(frame, expected[name])
 
 
+def test_a_state_whose_articles_are_all_removed_leaves_its_segment(corpus, tmp_path, seed_text):
+    """Missouri's articles removed: nothing is parsed or checked, and the segment that held
+    every state serves the others, as a load of them from scratch would find them."""
+    cache = ParseCache(tmp_path / "w.duckdb")
+    (corpus / SEED_FILE).write_text(seed_text)
+    (corpus / "missouri_2008.txt").write_text(article_for_year(seed_text, 2008)[1])
+    (first, _) = cached_load(corpus, cache)
+    assert len(first.store.segments) == 1
+    (corpus / SEED_FILE).unlink()
+    (corpus / "missouri_2008.txt").unlink()
+    extraction, findings = cached_load(corpus, cache)
+    assert (extraction.parsed, extraction.checked) == (0, 0)
+    (segment,) = extraction.store.segments
+    assert "MO" not in segment.states and len(segment.states) == 12
+    assert segment.folder == first.store.segments[0].folder
+    assert set(extraction.verdicts["article"]) == {path.name for path in corpus.glob("*.txt")}
+    pd.testing.assert_frame_equal(findings, fresh_findings(corpus))
+    expected = sorted_frames(extract_articles(sources(corpus))[0].frames())
+    for name, frame in stored_tables(extraction).items():
+        pd.testing.assert_frame_equal(frame, expected[name])
+        assert extraction.store.rows(name) == len(frame)
+    assert cached_load(corpus, cache)[0].store == extraction.store  # as the cache lists it
+
+
 # A cell that is no number: the seed is refused, naming the section, line and cell.
 UNREADABLE_CELL = ("| Adair |", "| 6,367 |", "| 6,3x67 |")
 
