@@ -242,6 +242,14 @@ class ParseCache:
             return []
         return segments if all(segment.intact() for segment in segments) else []
 
+    def last_load(self) -> str:
+        """What ``CURRENT`` says of the last load ('' where it says nothing): the same
+        text, the same segments."""
+        try:
+            return self.pointer.read_text()
+        except OSError:
+            return ""
+
     def holds_this_code(self) -> bool:
         """Whether the cache holds the last load's segments, written by this code."""
         try:

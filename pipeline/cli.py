@@ -94,27 +94,56 @@ def run(arguments: argparse.Namespace) -> int:
         )
         return 1
     settings.prepare_dagster_home()
-    with importing():  # pandas and Arrow, for the parse cache and the processes
+    with importing():  # Arrow, pandas and the pipeline, for the processes and the cache
         from pipeline import processes
 
-        if parses_many(raw, warehouse_path()):
-            processes.start("pipeline.checks.by_state")  # while this one imports Dagster
+        if holds_many_articles(raw):
+            # The other processes import the pipeline while this one does, then begin the
+            # load's groups (all of them, or the changed states') while this one imports
+            # Dagster and starts the run.
+            processes.start("pipeline.checks.by_state")
+            start_ahead(raw, warehouse_path())
+        from pipeline.checks import by_state
     try:
         return _run_job(definitions())
     finally:
+        by_state.stop_ahead()
         processes.stop()
 
 
-def parses_many(raw: Path, warehouse: Path) -> bool:
-    """Whether a load will likely parse enough articles to use other processes: the raw
-    folder holds that many and the parse cache holds no load of this code."""
-    from pipeline.cache import ParseCache
+def holds_many_articles(raw: Path) -> bool:
+    """Whether the raw folder holds enough articles for a load to use other processes
+    (:data:`~pipeline.processes.PARALLEL_MIN_ARTICLES`). A reload of them parses and
+    checks only the states that changed, but on the other core, while this one starts
+    the run: nothing else would use it."""
     from pipeline.processes import PARALLEL_MIN_ARTICLES
     from pipeline.text.source import ARTICLE_PATTERN
 
     articles = raw.glob(ARTICLE_PATTERN)
     enough = sum(1 for _ in zip(articles, range(PARALLEL_MIN_ARTICLES), strict=False))
-    return enough == PARALLEL_MIN_ARTICLES and not ParseCache(warehouse).holds_this_code()
+    return enough == PARALLEL_MIN_ARTICLES
+
+
+def start_ahead(raw: Path, warehouse: Path) -> None:
+    """Hand the load's groups to the other processes now, with the files and the settings
+    the run will read (:func:`pipeline.checks.by_state.start_ahead`). Where the settings
+    or the warehouse would stop the run, nothing is begun: the run says why."""
+    from pipeline.cache import ParseCache
+    from pipeline.checks.by_state import read_versions
+    from pipeline.checks.by_state import start_ahead as begin_load
+    from pipeline.text.source import article_paths
+    from pipeline.warehouse.publish import WarehouseRefused, check_before_build
+
+    reference = settings.get("ELECTIONS_REFERENCE_CSV")
+    reference_file = settings.resolve(reference) if reference else None
+    try:
+        limit = int(settings.get("ELECTIONS_MAX_ARTICLE_BYTES"))
+        files = read_versions(article_paths(raw), limit)
+        check_before_build(warehouse, int(files["bytes"].sum()))
+    except (ValueError, WarehouseRefused):
+        return
+    if reference_file is None or reference_file.is_file():
+        begin_load(files, ParseCache(warehouse), reference_file, limit)
 
 
 def _run_job(defs: dg.Definitions) -> int:

@@ -54,61 +54,108 @@ def in_processes(
     stage: str,
     workers: int,
 ) -> list[Result]:
-    """:func:`map_chunks` with ``workers - 1`` other processes.
+    """:func:`map_chunks` with ``workers - 1`` other processes."""
+    return Work(job, chunks, sizes, stage, workers).finish()
+
+
+def begin(
+    job: Callable[[Chunk], Result], chunks: Sequence[Chunk], sizes: Sequence[int], stage: str
+) -> "Work | None":
+    """The work of :func:`map_chunks`, begun now by the processes :func:`start` spawned,
+    whatever its size (they cost nothing more): this process joins in later
+    (:meth:`Work.finish`). None where none were started, or there is nothing to do."""
+    if _started is None or not chunks:
+        return None
+    return Work(job, chunks, sizes, stage, settings.parse_workers())
+
+
+class Work:
+    """``job`` of each chunk, by ``workers - 1`` other processes and this one.
 
     Each other process is fed by a thread of this one, a chunk at a time, as soon as it is
-    done with the last, while this process takes the next one itself: nobody waits while
-    chunks are left, and at the end nobody waits for a chunk queued behind another's.
-    Chunks are taken in order: given the largest first, the last ones, which may leave a
-    process idle at the end, are the smallest. The processes are spawned (fresh
-    interpreters), never forked from this process, which may run threads (Dagster's);
-    :func:`start` spawns them early. Their results come back through shared memory (see
-    :func:`_shared`). A chunk whose process died (out of memory) is done here.
+    done with the last, from the moment the work is made; this process takes chunks too
+    once it calls :meth:`finish`: nobody waits while chunks are left, and at the end nobody
+    waits for a chunk queued behind another's. Chunks are taken in order: given the
+    largest first, the last ones, which may leave a process idle at the end, are the
+    smallest. The processes are spawned (fresh interpreters), never forked from this
+    process, which may run threads (Dagster's); :func:`start` spawns them early. Their
+    results come back through shared memory (see :func:`_shared`). A chunk whose process
+    died (out of memory) is done here.
     """
-    global _started
-    pool, _started = _started or _new_pool(workers), None
-    left = deque(range(len(chunks)))  # neither given out nor done
-    lock = threading.Lock()
-    results: dict[int, Result] = {}
-    failures: list[BaseException] = []
 
-    def take() -> int | None:
-        with lock:
-            return None if failures or not left else left.popleft()
+    def __init__(
+        self,
+        job: Callable[[Chunk], Result],
+        chunks: Sequence[Chunk],
+        sizes: Sequence[int],
+        stage: str,
+        workers: int,
+    ):
+        global _started
+        self.pool, _started = _started or _new_pool(workers), None
+        self.job, self.chunks, self.sizes, self.stage = job, chunks, sizes, stage
+        self.left = deque(range(len(chunks)))  # neither given out nor done
+        self.lock = threading.Lock()
+        self.results: dict[int, Result] = {}
+        self.failures: list[BaseException] = []
+        self.feeders = [
+            threading.Thread(target=self._feed, daemon=True) for _ in range(workers - 1)
+        ]
+        for feeder in self.feeders:
+            feeder.start()
 
-    def feed() -> None:
-        while (index := take()) is not None:
+    def _take(self) -> int | None:
+        with self.lock:
+            return None if self.failures or not self.left else self.left.popleft()
+
+    def _feed(self) -> None:
+        while (index := self._take()) is not None:
             try:
-                results[index] = _from_shared(*pool.submit(_shared, job, chunks[index]).result())
+                submitted = self.pool.submit(_shared, self.job, self.chunks[index])
+                self.results[index] = _from_shared(*submitted.result())
             except BrokenProcessPool:  # the process died: this one does its chunks
-                with lock:
-                    left.appendleft(index)
+                with self.lock:
+                    self.left.appendleft(index)
                 return
             except BaseException as error:
-                failures.append(error)
+                self.failures.append(error)
                 return
 
-    feeders = [threading.Thread(target=feed, daemon=True) for _ in range(workers - 1)]
-    threads = pa.cpu_count()
-    _one_arrow_thread()
-    try:
-        for feeder in feeders:
-            feeder.start()
-        for _ in range(2):  # then the chunks a process that died gave back
-            while (index := take()) is not None:
-                results[index] = _done(job, chunks[index])
-                progress.report(stage, sum(sizes[done] for done in list(results)), sum(sizes))
-            for feeder in feeders:
-                feeder.join()
-        if failures:
-            raise failures[0]
-    finally:  # the other processes end while this one goes on
-        with lock:
-            left.clear()
-        pool.shutdown(wait=False, cancel_futures=True)
-        pa.set_cpu_count(threads)
-    progress.report(stage, sum(sizes), sum(sizes))
-    return [results[index] for index in range(len(chunks))]
+    def finish(self) -> list[Result]:
+        """Do the chunks left with the other processes; every result, in order."""
+        threads = pa.cpu_count()
+        _one_arrow_thread()
+        total = sum(self.sizes)
+        try:
+            for _ in range(2):  # then the chunks a process that died gave back
+                while (index := self._take()) is not None:
+                    self.results[index] = _done(self.job, self.chunks[index])
+                    done = sum(self.sizes[index] for index in list(self.results))
+                    progress.report(self.stage, done, total)
+                for feeder in self.feeders:
+                    feeder.join()
+            if self.failures:
+                raise self.failures[0]
+        finally:  # the other processes end while this one goes on
+            with self.lock:
+                self.left.clear()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            pa.set_cpu_count(threads)
+        progress.report(self.stage, total, total)
+        return [self.results[index] for index in range(len(self.chunks))]
+
+    def cancel(self) -> None:
+        """Give out no more chunks and wait for those given out; the processes stay for
+        other work (:func:`stop` ends them)."""
+        global _started
+        with self.lock:
+            self.left.clear()
+        for feeder in self.feeders:
+            feeder.join()
+        if _started is None:
+            _started = self.pool
+        else:
+            self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 _started: ProcessPoolExecutor | None = None  # see start()

@@ -3,6 +3,9 @@ that changed, and ends with the same warehouse as a build from scratch."""
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 
 import duckdb
 import pandas as pd
@@ -424,3 +427,102 @@ def test_states_are_packed_in_order_into_groups_of_text_largest_first(monkeypatc
         ("VT",),
     ]
     assert _groups(pd.Series({"": 0}), [""]) == [("",)]  # only empty files
+
+
+def test_work_begun_ahead_is_taken_over_or_else_stopped(corpus, tmp_path, monkeypatch):
+    """The groups begun in the other process before the load asks (as `elections run`
+    does while it starts Dagster) are taken over by a load of the same files: it plans
+    nothing again. A load of other files (one changed meanwhile) stops that work, deletes
+    its segments and does its own; both find what a load of everything finds."""
+    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_BYTES", 1)
+    monkeypatch.setenv("ELECTIONS_PARSE_WORKERS", "2")
+    by_state = pipeline.checks.by_state
+    plans = []
+    plan_load = by_state.plan_load
+    monkeypatch.setattr(by_state, "plan_load", lambda *a: plans.append(a) or plan_load(*a))
+    cache = ParseCache(tmp_path / "w.duckdb")
+    paths = sorted(corpus.glob("*.txt"))
+
+    def load_begun_ahead(edit_meanwhile=None):
+        pipeline.processes.start("pipeline.checks.by_state")
+        try:
+            by_state.start_ahead(by_state.read_versions(paths, LIMIT), cache, None, LIMIT)
+            if edit_meanwhile:
+                edit_meanwhile()
+            files = by_state.read_versions(paths, LIMIT)
+            return extract_and_check(files, cache, None, LIMIT)
+        finally:
+            by_state.stop_ahead()
+            pipeline.processes.stop()
+
+    first = load_begun_ahead()
+    assert (len(plans), first.parsed, len(first.store.segments)) == (1, 12, 12)
+    pd.testing.assert_frame_equal(first.findings, fresh_findings(corpus))
+
+    def change(path):
+        path.write_text(path.read_text().replace("Voters chose", "Voters then chose"))
+
+    change(paths[0])  # work is begun for its state; another state changes meanwhile
+    second = load_begun_ahead(lambda: change(paths[1]))
+    assert (len(plans), second.parsed) == (3, 2)  # planned again: both files parsed
+    pd.testing.assert_frame_equal(second.findings, fresh_findings(corpus))
+    third = load_begun_ahead()  # nothing changed: the plan begun ahead is the load's
+    assert (len(plans), third.parsed, third.store) == (4, 0, second.store)
+    # Work begun for a run that fails before it asks: stopped, its segment deleted.
+    change(paths[2])
+    last_load = cache.last_load()
+    pipeline.processes.start("pipeline.checks.by_state")
+    try:
+        by_state.start_ahead(by_state.read_versions(paths, LIMIT), cache, None, LIMIT)
+        (folder,) = [job.folder for job in by_state._ahead[1].jobs]
+        by_state.stop_ahead()  # once the other process has written the segment
+    finally:
+        pipeline.processes.stop()
+    assert not folder.exists() and cache.last_load() == last_load
+
+
+LIMIT = 20_000_000
+
+
+# `elections run` in a process of its own, with other processes from 3 articles on and a
+# state per group; how many plans each run made, and whether it began work ahead.
+RUN = """
+import json
+from pipeline import processes
+from pipeline.checks import by_state
+from pipeline.cli import main
+
+processes.PARALLEL_MIN_ARTICLES = 3
+by_state.GROUP_BYTES = 1
+plans, begun = [], []
+plan_load, begin = by_state.plan_load, by_state.begin
+by_state.plan_load = lambda *a: plans.append(1) or plan_load(*a)
+by_state.begin = lambda *a: begun.append(1) or begin(*a)
+code = main(["run"])
+print("RESULT " + json.dumps({"code": code, "plans": len(plans), "begun": len(begun)}))
+"""
+
+
+def test_elections_run_begins_the_load_ahead_and_the_load_takes_it_over(corpus, tmp_path):
+    """The files and settings `elections run` reads before Dagster are those the run's
+    assets read: each run plans once, the plan made ahead, cold and after a change."""
+    env = {
+        **os.environ,
+        "ELECTIONS_RAW_DIR": str(corpus),
+        "ELECTIONS_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "ELECTIONS_PARSE_WORKERS": "2",
+    }
+
+    def run() -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", RUN], env=env, capture_output=True, text=True, check=False
+        )
+        (line,) = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+        return json.loads(line.removeprefix("RESULT "))
+
+    assert run() == {"code": 0, "plans": 1, "begun": 1}
+    changed = sorted(corpus.glob("*.txt"))[0]
+    changed.write_text(changed.read_text().replace("Voters chose", "Voters then chose"))
+    assert run() == {"code": 0, "plans": 1, "begun": 1}
+    assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM dim_election") == [(12,)]

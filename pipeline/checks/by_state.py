@@ -47,7 +47,7 @@ from pipeline.checks.rules import (
     refused_files,
     without_consequences,
 )
-from pipeline.processes import give_back_free_memory, map_chunks
+from pipeline.processes import Work, begin, give_back_free_memory, map_chunks
 from pipeline.tables.extract import (
     SOURCE_COLUMNS,
     ElectionTables,
@@ -56,7 +56,7 @@ from pipeline.tables.extract import (
 )
 from pipeline.tables.reference import read_county_returns
 from pipeline.text.article import ArticleError
-from pipeline.text.source import read_source
+from pipeline.text.source import read_source, read_version
 from pipeline.warehouse.rows import election_frames
 
 # A group's rules cost about 0.27 s whatever its size (pandera's schemas, pandas' calls);
@@ -67,6 +67,7 @@ from pipeline.warehouse.rows import election_frames
 # keeps a load of two processes within 700 MB (docs/benchmarks.md).
 GROUP_BYTES = 3_400_000
 NO_STATE = ""  # the group key of articles whose title names no state (refused when parsed)
+STAGE = "parse and check"  # as progress reports name it
 
 
 @dataclass
@@ -154,6 +155,17 @@ def read_sources(
     return sources, changed
 
 
+VERSION_COLUMNS = ["file", "path", "sha256", "bytes", "title", "error", "error_line"]
+
+
+def read_versions(paths: list[Path], limit: int) -> pd.DataFrame:
+    """The article files a load tracks (asset ``article_files``):
+    :func:`~pipeline.text.source.read_version` of each path, as a frame of
+    :data:`VERSION_COLUMNS`; ``limit``: the size limit of an article file."""
+    versions = pd.DataFrame([read_version(path, limit) for path in paths], columns=VERSION_COLUMNS)
+    return versions.astype({"error_line": "Int64"})
+
+
 @dataclass
 class Extraction:
     """A load's typed tables (in the cache's segments), every finding and verdict, and
@@ -171,13 +183,30 @@ def reference_fingerprint(path: Path | None) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path else ""
 
 
-def extract_and_check(
-    files: pd.DataFrame, cache: ParseCache, reference: Path | None, limit: int
-) -> Extraction:
-    """Typed tables, findings and verdicts of every article of ``files`` (see
-    :func:`~pipeline.text.source.read_version`), reusing the segments of ``cache`` whose
-    states are unchanged; ``reference``: county returns to compare with, or None;
-    ``limit``: the size limit of an article file."""
+@dataclass
+class Plan:
+    """What a load does with the parse cache: the segments it keeps (``kept``: whole, or
+    the part of them whose states did not change) and the jobs of the groups it redoes;
+    ``segments``: the cache's when the plan was made; ``fingerprint``: the reference's."""
+
+    cache: ParseCache
+    fingerprint: str
+    segments: list[Segment]
+    kept: list[Segment]
+    jobs: list[GroupJob]
+
+    @property
+    def sizes(self) -> list[int]:
+        """Articles of each job."""
+        return [len(job.articles) for job in self.jobs]
+
+    def discard(self) -> None:
+        """Delete the segments of the plan's jobs (written, or in writing)."""
+        self.cache.discard([Segment(job.folder, (), {}) for job in self.jobs])
+
+
+def plan_load(files: pd.DataFrame, cache: ParseCache, reference: Path | None, limit: int) -> Plan:
+    """The plan of a load of ``files`` (see :func:`extract_and_check`)."""
     fingerprint = reference_fingerprint(reference)
     segments = cache.segments(fingerprint)
     readable = files[files["error"].isna()].reset_index(drop=True)
@@ -212,17 +241,80 @@ def extract_and_check(
         _job(group, readable, current, held, returns, cache, limit)
         for group in _groups(readable["bytes"].groupby(current["state"]).sum(), redone)
     ]
+    return Plan(cache, fingerprint, segments, kept, jobs)
+
+
+# A load's plan and the work begun ahead of it (start_ahead; None: none to begin), with
+# what they were made from.
+_ahead: tuple[tuple, Plan, Work | None] | None = None
+
+
+def start_ahead(files: pd.DataFrame, cache: ParseCache, reference: Path | None, limit: int) -> None:
+    """Begin the work of a load of ``files`` (see :func:`extract_and_check`) in the
+    processes :func:`pipeline.processes.start` spawned, before the load asks for it:
+    ``elections run`` does while it imports Dagster and starts its run (about 0.8 s, in
+    which the other core would wait). The load takes the work over if it asks with the
+    same files, cache, reference and limit (the plan too, where there is no work: nothing
+    changed); otherwise the work is stopped and its segments discarded."""
+    global _ahead
+    stop_ahead()
+    plan = plan_load(files, cache, reference, limit)
+    work = begin(check_group, plan.jobs, plan.sizes, STAGE)
+    _ahead = (_inputs(files, cache, plan.fingerprint, limit), plan, work)
+
+
+def stop_ahead() -> None:
+    """Stop the work begun ahead that no load took over (its run failed before asking),
+    and discard its segments."""
+    global _ahead
+    if _ahead is not None:
+        _, plan, work = _ahead
+        _ahead = None
+        if work is not None:
+            work.cancel()
+        plan.discard()
+
+
+def _inputs(files: pd.DataFrame, cache: ParseCache, fingerprint: str, limit: int) -> tuple:
+    """What a plan is made of: the files (a tuple of rows), the cache's last load, the
+    reference, the size limit and the size of a group."""
+    rows = tuple(files.astype(object).where(files.notna(), None).itertuples(index=False))
+    return rows, cache.folder, cache.last_load(), fingerprint, limit, GROUP_BYTES
+
+
+def _take_ahead(
+    files: pd.DataFrame, cache: ParseCache, reference: Path | None, limit: int
+) -> tuple[Plan, Work | None]:
+    """The plan and work begun ahead for this load, else a new plan (and the work begun
+    for another load is stopped)."""
+    global _ahead
+    if _ahead is not None:
+        inputs, plan, work = _ahead
+        if inputs == _inputs(files, cache, reference_fingerprint(reference), limit):
+            _ahead = None
+            return plan, work
+        stop_ahead()
+    return plan_load(files, cache, reference, limit), None
+
+
+def extract_and_check(
+    files: pd.DataFrame, cache: ParseCache, reference: Path | None, limit: int
+) -> Extraction:
+    """Typed tables, findings and verdicts of every article of ``files`` (see
+    :func:`read_versions`), reusing the segments of ``cache`` whose
+    states are unchanged; ``reference``: county returns to compare with, or None;
+    ``limit``: the size limit of an article file."""
+    plan, work = _take_ahead(files, cache, reference, limit)
+    fingerprint, segments, kept, jobs = plan.fingerprint, plan.segments, plan.kept, plan.jobs
     try:
-        results = map_chunks(
-            check_group, jobs, [len(job.articles) for job in jobs], "parse and check"
-        )
+        results = work.finish() if work else map_chunks(check_group, jobs, plan.sizes, STAGE)
         store = TableStore(tuple(kept + [result.segment for result in results]))
         if jobs or kept != segments:
             cache.keep(list(store.segments), fingerprint)
         else:
             cache.sweep()
     except BaseException:  # a full disk, a kill: the cache stays as the last load left it
-        cache.discard([Segment(job.folder, (), {}) for job in jobs])
+        plan.discard()
         raise
     findings = [segment.frame(FINDINGS) for segment in store.segments]
     verdicts = [segment.read(VERDICTS) for segment in store.segments]

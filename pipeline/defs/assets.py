@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipeline import progress
 from pipeline.cache import ParseCache, SegmentLost, StoredTable, code_fingerprint
-from pipeline.checks.by_state import extract_and_check
+from pipeline.checks.by_state import extract_and_check, read_versions
 from pipeline.checks.rules import (
     ERROR,
     FAILED,
@@ -106,10 +106,7 @@ def article_files(
     version), size and title line, or why the file cannot be read. The texts are read
     again a group at a time where they are parsed, and only in this version."""
     paths = article_source.paths()
-    files = pd.DataFrame(
-        [article_source.read(path) for path in paths],
-        columns=["file", "path", "sha256", "bytes", "title", "error", "error_line"],
-    ).astype({"error_line": "Int64"})
+    files = read_versions(paths, article_source.max_article_bytes)
     progress.report("read", len(paths), len(paths), "files")
     yield dg.Output(files, metadata=row_count(files))
     yield dg.AssetCheckResult(

@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipeline import settings
 from pipeline.settings import resolve
-from pipeline.text.source import article_paths, read_article_bytes, read_version
+from pipeline.text.source import article_paths, read_article_bytes
 
 
 class ArticleSource(dg.ConfigurableResource):
@@ -28,11 +28,6 @@ class ArticleSource(dg.ConfigurableResource):
         if not folder.is_dir():
             raise dg.Failure(f"raw folder {folder} does not exist (ELECTIONS_RAW_DIR)")
         return article_paths(folder)
-
-    def read(self, path: Path) -> dict:
-        """One entry of the folder, without its text (see
-        :func:`~pipeline.text.source.read_version`)."""
-        return read_version(path, self.max_article_bytes)
 
     def read_bytes(self, path: Path) -> bytes:
         """The bytes of one article file; ArticleError when it may not be read
