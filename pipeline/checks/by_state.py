@@ -21,6 +21,7 @@ its state, not of its whole group.
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pyarrow as pa
@@ -47,7 +48,7 @@ from pipeline.checks.rules import (
     refused_files,
     without_consequences,
 )
-from pipeline.processes import Work, begin, give_back_free_memory, map_chunks
+from pipeline.processes import Work, begin, give_back_free_memory, map_chunks, stop
 from pipeline.tables.extract import (
     SOURCE_COLUMNS,
     ElectionTables,
@@ -56,7 +57,7 @@ from pipeline.tables.extract import (
 )
 from pipeline.tables.reference import read_county_returns
 from pipeline.text.article import ArticleError
-from pipeline.text.source import read_source, read_version
+from pipeline.text.source import read_source, read_version, shown_name
 from pipeline.warehouse.rows import election_frames
 
 # A group's rules cost about 0.27 s whatever its size (pandera's schemas, pandas' calls);
@@ -244,23 +245,47 @@ def plan_load(files: pd.DataFrame, cache: ParseCache, reference: Path | None, li
     return Plan(cache, fingerprint, segments, kept, jobs)
 
 
-# A load's plan and the work begun ahead of it (start_ahead; None: none to begin), with
-# what they were made from.
-_ahead: tuple[tuple, Plan, Work | None] | None = None
+@dataclass
+class _Ahead:
+    """A load begun ahead of its run (:func:`start_ahead`): the files read, what else its
+    plan was made from (``inputs``), the plan, and the work begun (None: nothing to do)."""
+
+    files: pd.DataFrame
+    inputs: "_Inputs"
+    plan: Plan
+    work: Work | None
+
+
+_ahead: _Ahead | None = None
 
 
 def start_ahead(files: pd.DataFrame, cache: ParseCache, reference: Path | None, limit: int) -> None:
     """Begin the work of a load of ``files`` (see :func:`extract_and_check`) in the
     processes :func:`pipeline.processes.start` spawned, before the load asks for it:
-    ``elections run`` does while it imports Dagster and starts its run (about 0.8 s, in
-    which the other core would wait). The load takes the work over if it asks with the
-    same files, cache, reference and limit (the plan too, where there is no work: nothing
-    changed); otherwise the work is stopped and its segments discarded."""
+    ``elections run`` does while it imports Dagster and starts its run (about 1.5 s in
+    which the other core would wait). The run reads no file again (:func:`versions_of`),
+    and takes the work over if it asks with the same files, cache, reference and limit
+    (the plan too, where nothing changed); otherwise the work is stopped and its
+    segments discarded. Where there is nothing to do, the processes are stopped at once."""
     global _ahead
     stop_ahead()
     plan = plan_load(files, cache, reference, limit)
     work = begin(check_group, plan.jobs, plan.sizes, STAGE)
-    _ahead = (_inputs(files, cache, plan.fingerprint, limit), plan, work)
+    if work is None:
+        stop()  # their imports done, they leave while this process goes on
+    _ahead = _Ahead(files, _inputs(cache, plan.fingerprint, limit), plan, work)
+
+
+def versions_of(paths: list[Path], limit: int) -> pd.DataFrame:
+    """:func:`read_versions` of ``paths``, read once for a run: those read for the load
+    begun ahead of it where they are of the same paths and limit. A file changed since
+    is then parsed in its new version by the next load: its group, reading it again,
+    refuses it for this one, as for a file changed while any load reads it."""
+    if _ahead is not None and _ahead.inputs.limit == limit:
+        files = _ahead.files
+        if files["file"].tolist() == [shown_name(path) for path in paths]:
+            return files
+    return read_versions(paths, limit)
 
 
 def stop_ahead() -> None:
@@ -268,18 +293,24 @@ def stop_ahead() -> None:
     and discard its segments."""
     global _ahead
     if _ahead is not None:
-        _, plan, work = _ahead
-        _ahead = None
-        if work is not None:
-            work.cancel()
-        plan.discard()
+        ahead, _ahead = _ahead, None
+        if ahead.work is not None:
+            ahead.work.cancel()
+        ahead.plan.discard()
 
 
-def _inputs(files: pd.DataFrame, cache: ParseCache, fingerprint: str, limit: int) -> tuple:
-    """What a plan is made of: the files (a tuple of rows), the cache's last load, the
-    reference, the size limit and the size of a group."""
-    rows = tuple(files.astype(object).where(files.notna(), None).itertuples(index=False))
-    return rows, cache.folder, cache.last_load(), fingerprint, limit, GROUP_BYTES
+class _Inputs(NamedTuple):
+    """What a plan is made of besides the files."""
+
+    cache: Path
+    last_load: str  # the cache's CURRENT
+    reference: str  # the reference file's fingerprint
+    limit: int
+    group_bytes: int
+
+
+def _inputs(cache: ParseCache, fingerprint: str, limit: int) -> _Inputs:
+    return _Inputs(cache.folder, cache.last_load(), fingerprint, limit, GROUP_BYTES)
 
 
 def _take_ahead(
@@ -289,10 +320,10 @@ def _take_ahead(
     for another load is stopped)."""
     global _ahead
     if _ahead is not None:
-        inputs, plan, work = _ahead
-        if inputs == _inputs(files, cache, reference_fingerprint(reference), limit):
-            _ahead = None
-            return plan, work
+        inputs = _inputs(cache, reference_fingerprint(reference), limit)
+        if _ahead.files.equals(files) and _ahead.inputs == inputs:
+            ahead, _ahead = _ahead, None
+            return ahead.plan, ahead.work
         stop_ahead()
     return plan_load(files, cache, reference, limit), None
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from pipeline import progress
 from pipeline.cache import ParseCache, SegmentLost, StoredTable, code_fingerprint
-from pipeline.checks.by_state import extract_and_check, read_versions
+from pipeline.checks.by_state import extract_and_check, versions_of
 from pipeline.checks.rules import (
     ERROR,
     FAILED,
@@ -106,7 +106,7 @@ def article_files(
     version), size and title line, or why the file cannot be read. The texts are read
     again a group at a time where they are parsed, and only in this version."""
     paths = article_source.paths()
-    files = read_versions(paths, article_source.max_article_bytes)
+    files = versions_of(paths, article_source.max_article_bytes)
     progress.report("read", len(paths), len(paths), "files")
     yield dg.Output(files, metadata=row_count(files))
     yield dg.AssetCheckResult(
