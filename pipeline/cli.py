@@ -95,12 +95,13 @@ def run(arguments: argparse.Namespace) -> int:
         return 1
     settings.prepare_dagster_home()
     with importing():  # Arrow, pandas and the pipeline, for the processes and the cache
-        from pipeline import processes
+        from pipeline import loadlock, processes
 
-        if holds_many_articles(raw):
+        storage = settings.resolve(settings.get("DAGSTER_HOME")) / "storage"
+        if holds_many_articles(raw) and loadlock.take_early(storage):
             # The other processes import the pipeline while this one does, then begin the
             # load's groups (all of them, or the changed states') while this one imports
-            # Dagster and starts the run.
+            # Dagster and starts the run, which holds the load lock taken here.
             processes.start("pipeline.checks.by_state")
             start_ahead(raw, warehouse_path())
         from pipeline.checks import by_state
@@ -109,6 +110,7 @@ def run(arguments: argparse.Namespace) -> int:
     finally:
         by_state.stop_ahead()
         processes.stop()
+        loadlock.release_early()
 
 
 def holds_many_articles(raw: Path) -> bool:

@@ -13,7 +13,8 @@ import dagster as dg
 import pytest
 
 from pipeline.definitions import defs
-from pipeline.defs.runs import LOCK_FILE, PROCESS_TAG, process_is_gone, process_token
+from pipeline.defs.runs import PROCESS_TAG, process_is_gone, process_token
+from pipeline.loadlock import LOCK_FILE
 from tests.conftest import PROJECT
 from tests.servers import wait_for
 from tests.test_reload import article_for_year, rows

@@ -3,9 +3,9 @@ and runs whose process died marked failed.
 
 A load may start from the CLI (``elections run`` executes in its own process and
 bypasses the instance's run queue), the UI, the sensor or the schedule. Whatever
-started it, the :class:`LoadSlot` resource holds an exclusive lock on a file of the
-instance for the whole run, so two loads never interleave, even into different
-warehouses.
+started it, the :class:`LoadSlot` resource holds the instance's load lock
+(:mod:`pipeline.loadlock`) for the whole run, so two loads never interleave, even into
+different warehouses.
 
 A run whose process is killed (SIGKILL, the OOM killer) never records its end: it
 stays STARTED, holds the queue's only slot (``max_concurrent_runs: 1``) and no sensor
@@ -16,7 +16,6 @@ starts, and by the sensor and the schedule on every tick) marks failed each run
 whose process is gone.
 """
 
-import fcntl
 import os
 import socket
 from collections.abc import Iterator
@@ -26,9 +25,9 @@ from pathlib import Path
 import dagster as dg
 
 from pipeline.defs.eventlog import kept_open
+from pipeline.loadlock import holding
 
 PROCESS_TAG = "elections/process"
-LOCK_FILE = "elections-load.lock"
 
 
 def _start_ticks(pid: int) -> str | None:
@@ -87,31 +86,15 @@ def fail_abandoned_runs(instance: dg.DagsterInstance) -> list[str]:
 def exclusive_load(
     instance: dg.DagsterInstance, run_id: str, log: dg.DagsterLogManager
 ) -> Iterator[None]:
-    """Hold the instance's load lock (waiting for the load that holds it) until the run
-    ends.
+    """Hold the instance's load lock (:mod:`pipeline.loadlock`; waiting for the load that
+    holds it) until the run ends."""
 
-    The lock is an ``flock`` on a file in the instance's storage folder: the kernel
-    releases it when its process dies, so a killed load never leaves it held.
-    """
+    def waiting(holder: str) -> None:
+        log.warning(f"waiting for {holder} to end: one load at a time per Dagster instance")
+
     storage = Path(instance.storage_directory())
-    storage.mkdir(parents=True, exist_ok=True)
-    path = storage / LOCK_FILE
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = path.read_text().strip() or "another load"
-            log.warning(f"waiting for {holder} to end: one load at a time per Dagster instance")
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, f"run {run_id} (PID {os.getpid()})\n".encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(descriptor, 0)
-    finally:
-        os.close(descriptor)
+    with holding(storage, f"run {run_id} (PID {os.getpid()})", waiting):
+        yield
 
 
 class LoadSlot(dg.ConfigurableResource):
