@@ -245,13 +245,27 @@ def plan_load(files: pd.DataFrame, cache: ParseCache, reference: Path | None, li
     return Plan(cache, fingerprint, segments, kept, jobs)
 
 
+class _Inputs(NamedTuple):
+    """What a plan is made of besides the files."""
+
+    cache: Path
+    last_load: str  # the cache's CURRENT
+    reference: str  # the reference file's fingerprint
+    limit: int
+    group_bytes: int
+
+
+def _inputs(cache: ParseCache, fingerprint: str, limit: int) -> _Inputs:
+    return _Inputs(cache.folder, cache.last_load(), fingerprint, limit, GROUP_BYTES)
+
+
 @dataclass
 class _Ahead:
     """A load begun ahead of its run (:func:`start_ahead`): the files read, what else its
     plan was made from (``inputs``), the plan, and the work begun (None: nothing to do)."""
 
     files: pd.DataFrame
-    inputs: "_Inputs"
+    inputs: _Inputs
     plan: Plan
     work: Work | None
 
@@ -297,20 +311,6 @@ def stop_ahead() -> None:
         if ahead.work is not None:
             ahead.work.cancel()
         ahead.plan.discard()
-
-
-class _Inputs(NamedTuple):
-    """What a plan is made of besides the files."""
-
-    cache: Path
-    last_load: str  # the cache's CURRENT
-    reference: str  # the reference file's fingerprint
-    limit: int
-    group_bytes: int
-
-
-def _inputs(cache: ParseCache, fingerprint: str, limit: int) -> _Inputs:
-    return _Inputs(cache.folder, cache.last_load(), fingerprint, limit, GROUP_BYTES)
 
 
 def _take_ahead(
