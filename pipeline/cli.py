@@ -98,14 +98,16 @@ def run(arguments: argparse.Namespace) -> int:
         from pipeline import loadlock, processes
 
         storage = settings.resolve(settings.get("DAGSTER_HOME")) / "storage"
-        if holds_many_articles(raw) and loadlock.take_early(storage):
-            # The other processes import the pipeline while this one does, then begin the
-            # load's groups (all of them, or the changed states') while this one imports
-            # Dagster and starts the run, which holds the load lock taken here.
+        ahead = holds_many_articles(raw) and loadlock.take_early(storage)
+        if ahead:  # they import the pipeline while this one does
             processes.start("pipeline.checks.by_state")
-            start_ahead(raw, warehouse_path())
         from pipeline.checks import by_state
     try:
+        if ahead:
+            # The load's groups (all of them, or the changed states') begin in the other
+            # processes while this one imports Dagster and starts the run, which holds the
+            # load lock taken above.
+            start_ahead(raw, warehouse_path())
         return _run_job(definitions())
     finally:
         by_state.stop_ahead()
