@@ -130,7 +130,7 @@ class Work:
             for _ in range(2):  # then the chunks a process that died gave back
                 while (index := self._take()) is not None:
                     self.results[index] = _done(self.job, self.chunks[index])
-                    done = sum(self.sizes[index] for index in list(self.results))
+                    done = sum(self.sizes[finished] for finished in list(self.results))
                     progress.report(self.stage, done, total)
                 for feeder in self.feeders:
                     feeder.join()

@@ -293,8 +293,8 @@ def start_ahead(files: pd.DataFrame, cache: ParseCache, reference: Path | None, 
 def versions_of(paths: list[Path], limit: int) -> pd.DataFrame:
     """:func:`read_versions` of ``paths``, read once for a run: those read for the load
     begun ahead of it where they are of the same paths and limit. A file changed since
-    is then parsed in its new version by the next load: its group, reading it again,
-    refuses it for this one, as for a file changed while any load reads it."""
+    is this load's in the version read (refused, if its group reads it again) and the
+    next load's in its new version, as for a file changed while any load reads it."""
     if _ahead is not None and _ahead.inputs.limit == limit:
         files = _ahead.files
         if files["file"].tolist() == [shown_name(path) for path in paths]:
