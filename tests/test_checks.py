@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 
 from pipeline.checks.rules import ERROR, INFO, WARN, all_rules, evaluate, judge, refused_files
-from tests.conftest import SEED_NAME, edit, findings_of
+from tests.conftest import SEED_NAME, edit, findings_of, tables_from_text
 
 SEED_ROUNDING_CELLS = [
     ("Barton", "Margin %", "53.39", "53.40"),
@@ -597,3 +597,16 @@ def test_a_drifted_results_header_refuses_the_article_naming_it(seed_text, drift
     (error,) = findings[findings["severity"] == ERROR].itertuples()
     assert (error.check, error.section, error.line) == ("articles_are_readable", "Results", 77)
     assert f"statewide results header '{named}' is not recognised" in error.expected
+
+
+def test_a_margin_is_shown_as_a_count_whatever_the_other_counties_hold(seed_text):
+    """A county without a second column (here: Andrew's cells of Kerry's column removed
+    from the typed table) leaves no margin to compare, and does not change how Adair's
+    finding shows its figures: counts, as the article prints them."""
+    tables = tables_from_text(edit(seed_text, "| Adair |", "| 1,429 |", "| 1,439 |"))
+    results = tables.county_results
+    andrew_kerry = (results["county"] == "Andrew") & (results["column_order"] == 2)
+    without_kerry = dataclasses.replace(tables, county_results=results[~andrew_kerry])
+    found = evaluate(without_kerry)
+    margins = found[found["check"] == "county_margin_is_first_minus_second"]
+    assert margins[["line", "published", "expected"]].values.tolist() == [[89, "1,439", "1,429"]]
