@@ -147,6 +147,8 @@ def rows_not_in(frame: pd.DataFrame, other: pd.DataFrame, columns: list[str]) ->
     compared: a merge with an indicator costs about ten times as much on the few hundred
     rows a rule compares, a set of tuples five times as much on the tens of thousands of a
     whole corpus."""
+    if frame.empty or other.empty:
+        return frame
     keys = pd.concat([frame[columns], other[columns]], ignore_index=True)
     numbers = keys.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
     return frame[~np.isin(numbers[: len(frame)], numbers[len(frame) :])]
@@ -729,6 +731,8 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
     elections = tables.elections[["file", "year", "state_po", "previous_year"]]
     listing = elections["file"].isin(tables.county_flips["file"].unique())
     compared = elections[listing].merge(held, on=["year", "state_po", "previous_year"])
+    if compared.empty:  # no list to compare (most articles list no flipped county)
+        return no_cells()
     # Only the elections compared, and those they are compared with, are read further.
     involved = pd.concat(
         [
@@ -761,7 +765,10 @@ def flipped_counties_match_computed_flips(tables: ElectionTables) -> pd.DataFram
     )
     flip = ["file", "current_fips", "from_party", "to_party"]
     unlisted = rows_not_in(computed, listed, flip)
-    uncomputed = rows_not_in(listed, computed, flip).merge(
+    uncomputed = rows_not_in(listed, computed, flip)
+    if unlisted.empty and uncomputed.empty:  # the usual case: nothing more to name
+        return no_cells()
+    uncomputed = uncomputed.merge(
         pairs[["file", "current_fips", "year", "previous_year", "from_party", "to_party"]],
         on=["file", "current_fips"],
         suffixes=("", "_computed"),
