@@ -124,19 +124,16 @@ class Segment:
         table = self.read(name)
         return (_of_files(table, files) if files is not None else table).to_pandas()
 
-    def warehouse_rows(self, elections: Iterable[int]) -> dict[str, pa.Table]:
-        """The rows the given elections (ids) add to each warehouse table, the names
-        (party, candidate) they use included."""
-        wanted = pa.array(list(elections), pa.int64())
-        rows = {}
-        for name in self.sizes:
-            if name.startswith(ROWS):
-                table = self.read(name)
-                kept = pc.is_in(pc.cast(table["election_id"], pa.int64()), value_set=wanted)
-                if not pc.all(kept).as_py():  # a filter copies every column
-                    table = table.filter(kept)
-                rows[name.removeprefix(ROWS)] = table
-        return rows
+    def warehouse_tables(self) -> list[str]:
+        """The warehouse tables the segment holds rows for."""
+        return [name.removeprefix(ROWS) for name in self.sizes if name.startswith(ROWS)]
+
+    def warehouse_rows(self, table: str, elections: pa.Array) -> pa.Table:
+        """The rows the given elections (ids, int64) add to the warehouse table ``table``,
+        the names (party, candidate) they use included."""
+        rows = self.read(ROWS + table)
+        kept = pc.is_in(pc.cast(rows["election_id"], pa.int64()), value_set=elections)
+        return rows if pc.all(kept).as_py() else rows.filter(kept)  # a filter copies
 
     def tables(self, files: set[str] | None = None) -> ElectionTables:
         """The typed tables of the segment's articles (of ``files`` only, if given)."""

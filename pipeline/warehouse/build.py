@@ -6,15 +6,18 @@ longer publishes, adds the new ones, and appends the load's data-quality results
 log. The file it works on is never the live one (see :mod:`pipeline.warehouse.publish`).
 """
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from pipeline.cache import TEXTS, TableStore, code_fingerprint
+from pipeline.cache import TEXTS, Segment, TableStore, code_fingerprint
 from pipeline.checks.rules import (
     ERROR,
     describe_finding,
@@ -251,19 +254,13 @@ def build_warehouse(
         for name in TABLES:
             if name in frames:
                 _insert(connection, name, frames[name])
-        # The new versions' rows and texts, as the parse cache's segments hold them.
-        sizes = files[["file", "sha256", "bytes"]]
-        new_files = set(new_accepted["file"])
-        for segment in store.segments:
-            # Texts are most of a segment: read only where a new version is.
-            new_here = new_files.intersection(segment.read("elections").column("file").to_pylist())
-            if not new_here:
-                continue
-            texts = segment.frame(TEXTS, new_here).merge(sizes, on=["file", "sha256"])
-            _insert(connection, "article_versions", texts[["sha256", "file", "bytes", "text"]])
-            ids = election_ids(new_accepted[new_accepted["file"].isin(texts["file"])])
-            for name, rows in segment.warehouse_rows(ids).items():
-                _insert(connection, name, rows)
+        # The new versions' texts and rows, as the parse cache's segments hold them: one
+        # statement per table reading every segment in turn (see _streamed).
+        new_versions = _new_versions(store, new_accepted)
+        if new_versions:
+            _insert(connection, "article_versions", _streamed(_texts, new_versions, files))
+            for name in new_versions[0].segment.warehouse_tables():
+                _insert(connection, name, _streamed(_rows, new_versions, name))
         for name, frame in election_frames(kept).items():
             _insert(connection, name, frame)
         connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
@@ -284,12 +281,65 @@ def build_warehouse(
     return BuildReport(counts, log, added=len(versions), removed=len(stale))
 
 
+class NewVersions(NamedTuple):
+    """A segment holding new article versions: their files and elections (ids)."""
+
+    segment: Segment
+    files: set[str]
+    elections: pa.Array
+
+
+def _new_versions(store: TableStore, new_accepted: pd.DataFrame) -> list[NewVersions]:
+    """The segments holding new versions (of ``new_accepted``), with their files and
+    elections."""
+    new_files = set(new_accepted["file"])
+    found = []
+    for segment in store.segments:
+        files = new_files.intersection(segment.read("elections").column("file").to_pylist())
+        if files:
+            ids = election_ids(new_accepted[new_accepted["file"].isin(files)])
+            found.append(NewVersions(segment, files, pa.array(ids, pa.int64())))
+    return found
+
+
+def _texts(versions: NewVersions, files: pd.DataFrame) -> pa.Table:
+    """The rows of ``article_versions`` of a segment's new versions, with their sizes (of
+    ``files``): texts are most of a segment, read only where a new version is."""
+    texts = versions.segment.frame(TEXTS, versions.files).merge(
+        files[["file", "sha256", "bytes"]], on=["file", "sha256"]
+    )
+    return pa.Table.from_pandas(texts[["sha256", "file", "bytes", "text"]], preserve_index=False)
+
+
+def _rows(versions: NewVersions, table: str) -> pa.Table:
+    """The rows a segment's new versions add to the warehouse table ``table``."""
+    return versions.segment.warehouse_rows(table, versions.elections)
+
+
+def _streamed(
+    read: Callable[..., pa.Table], new_versions: list[NewVersions], *args
+) -> pa.RecordBatchReader:
+    """``read(versions, *args)`` of each segment with new versions (at least one), as one
+    stream of rows read a segment at a time: one statement inserts them all, with a
+    segment's rows in memory at most. DuckDB writes the row groups of a large insert
+    straight to the file; inserted a segment at a time, the rows went through its
+    write-ahead log first (the rows of 3,009 articles: 0.9 → 0.7 s)."""
+    tables = (read(versions, *args) for versions in new_versions)
+    first = next(tables)
+    rest = (batch for table in tables for batch in table.cast(first.schema).to_batches())
+    return pa.RecordBatchReader.from_batches(
+        first.schema, itertools.chain(first.to_batches(), rest)
+    )
+
+
 # The tables of names, by their key: many articles name the same party or candidate.
 NAME_TABLES = {"dim_party": "party", "dim_candidate": "candidate"}
 
 
 def _insert(
-    connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame | pa.Table
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pd.DataFrame | pa.Table | pa.RecordBatchReader,
 ) -> None:
     """Append ``frame``'s rows to ``table``; to the tables of names only the names it lacks
     (``frame`` names them once per election)."""
