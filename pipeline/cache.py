@@ -150,8 +150,9 @@ def _of_files(table: pa.Table, files: Iterable[str]) -> pa.Table:
     return table.filter(pc.is_in(table[column], value_set=wanted))
 
 
-# Compressing in Arrow's threads left each process some 25 MB more of heap per group (the
-# threads' own heaps, which are not given back): the group's peak, above that of its rules.
+# Compressed in Arrow's threads, a group's files left its process about 25 MB more of
+# heap, never given back (none, written uncompressed or in the calling thread): the
+# group's peak, above that of its rules.
 WRITE_OPTIONS = pa.ipc.IpcWriteOptions(compression=pa.Codec("zstd", 1), use_threads=False)
 WRITE_CHUNK_ROWS = 65_536  # record batches of the size Feather writes
 

@@ -18,8 +18,7 @@ STATE_NUMBERS = STATE_FIPS.astype("int64")
 
 
 def state_fips(postal_codes: pd.Series) -> np.ndarray:
-    """State FIPS codes of postal codes (a vectorized lookup of the distinct codes: a
-    table names a few states in hundreds of thousands of rows)."""
+    """State FIPS codes of postal codes (a vectorized lookup)."""
     return STATE_FIPS[_state_positions(postal_codes)]
 
 
@@ -186,8 +185,8 @@ def election_frames(tables: ElectionTables) -> dict[str, pd.DataFrame]:
 def _names(column: str, *sources: tuple[pd.DataFrame, str]) -> pd.DataFrame:
     """The names the given columns of typed tables (table, column) hold, once per election
     (year, state_po) that names them, as ``column``. Rows are told apart by the number of
-    their election and of their name (a tenth of the time of comparing the labels on the
-    half a million rows of a by-county table)."""
+    their election and of their name (half the time of comparing the labels on the half a
+    million rows of a by-county table)."""
     parts = [
         table.loc[table[name].notna(), ["year", "state_po", name]].rename(columns={name: column})
         for table, name in sources
