@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+from sqlalchemy.engine import Engine
 
 from pipeline import settings
 from pipeline.defs.eventlog import KEPT_ENGINES, SqliteEventLog, kept_open
@@ -66,3 +67,27 @@ def test_the_project_instance_stores_events_with_an_engine_per_database(tmp_path
                 for record in instance.get_records_for_run(run_id).records
             ]
             assert messages[-3:] == [f"run {number} event {event}" for event in range(3)]
+
+
+def test_a_table_of_the_index_found_is_not_looked_for_again(tmp_path, monkeypatch):
+    """Dagster asks whether the index has a table before storing each asset event (a new
+    connection each time): one found stays found; one missing is looked for again."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    home = settings.prepare_dagster_home()
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        storage = instance.event_log_storage
+        connections = []
+        monkeypatch.setattr(Engine, "connect", _counting(Engine.connect, connections))
+        assert storage.has_table("asset_event_tags")
+        assert storage.has_table("asset_event_tags")
+        assert not storage.has_table("no_such_table")
+        assert not storage.has_table("no_such_table")
+        assert len(connections) == 3  # the table found once, the missing one twice
+
+
+def _counting(connect, calls: list):
+    def counted(engine, *args, **kwargs):
+        calls.append(engine)
+        return connect(engine, *args, **kwargs)
+
+    return counted

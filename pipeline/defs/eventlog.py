@@ -3,7 +3,9 @@
 Dagster's SQLite event log makes a new SQLAlchemy engine for every event it stores (some
 230 per load), opens a connection, commits, closes it and disposes of the engine.
 :class:`SqliteEventLog`, the event log the instance configuration the CLI writes names,
-keeps one engine per database instead (connections are still opened and closed per event).
+keeps one engine per database instead (connections are still opened and closed per event),
+and remembers the tables of the index it found: Dagster asks for one before storing each
+asset event and check result, a connection each time.
 
 Each commit waits for the disk (``fsync``), and each close of the last connection to a
 database folds its write-ahead log back into it and deletes it (more ``fsync``). A load
@@ -49,6 +51,7 @@ class SqliteEventLog(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
+        self._tables: set[str] = set()  # tables of the index found (see has_table)
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -83,9 +86,17 @@ class SqliteEventLog(SqliteEventLogStorage):
                 yield connection
 
     def has_table(self, table_name: str) -> bool:
+        """Whether the index has ``table_name``. Dagster asks before storing each asset
+        event and check result (a connection each time); tables are only ever added (by
+        migrations), so one found is not looked for again."""
+        if table_name in self._tables:
+            return True
         engine = self._engine(INDEX_SHARD_NAME)
         with engine.connect() as connection:
-            return bool(engine.dialect.has_table(connection, table_name))
+            found = bool(engine.dialect.has_table(connection, table_name))
+        if found:
+            self._tables.add(table_name)
+        return found
 
     def dispose(self) -> None:
         super().dispose()
