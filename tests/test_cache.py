@@ -4,6 +4,7 @@ that changed, and ends with the same warehouse as a build from scratch."""
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -14,11 +15,12 @@ import pytest
 import pipeline.checks.by_state
 import pipeline.processes
 from benchmarks.corpus import generate_corpus
-from pipeline.cache import ParseCache, code_fingerprint, write_segment
+from pipeline.cache import ParseCache, SegmentLost, code_fingerprint, write_segment
 from pipeline.checks.by_state import _groups, extract_and_check
 from pipeline.checks.rules import evaluate, judge, without_consequences
 from pipeline.tables.extract import ElectionTables, extract_articles
 from pipeline.text.source import max_article_bytes, read_source, read_version
+from pipeline.warehouse.build import build_warehouse
 from tests.conftest import edit, materialize_all
 from tests.test_pipeline import snapshot
 from tests.test_reload import article_for_year
@@ -529,3 +531,28 @@ def test_elections_run_begins_the_load_ahead_and_the_load_takes_it_over(corpus, 
     changed.write_text(changed.read_text().replace("Voters chose", "Voters then chose"))
     assert run() == {"code": 0, "plans": 1, "begun": 1, "reads": 1}
     assert rows(tmp_path / "w.duckdb", "SELECT count(*) FROM dim_election") == [(12,)]
+
+
+def test_a_segment_damaged_while_the_build_reads_it_fails_the_load_naming_its_file(
+    corpus, tmp_path, monkeypatch
+):
+    """The build streams each table's rows from every segment into one statement: a file of
+    a segment damaged meanwhile (the cache replaced by another load) fails the build with
+    the cache's own error, naming the file, not with DuckDB's about the stream."""
+    monkeypatch.setattr(pipeline.checks.by_state, "GROUP_BYTES", 1)  # a segment per state
+    extraction, findings = cached_load(corpus, ParseCache(tmp_path / "e.duckdb"))
+    assert len(extraction.store.segments) > 1  # the damaged one is read inside the stream
+    versions = pd.DataFrame([read_version(path) for path in sorted(corpus.glob("*.txt"))])
+    damaged = extraction.store.segments[-1].folder / "rows.fact_county_result.arrow"
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    with pytest.raises(SegmentLost, match=re.escape(f"{damaged} is gone or damaged")):
+        build_warehouse(
+            extraction.store,
+            findings,
+            extraction.verdicts,
+            versions,
+            tmp_path / "new.duckdb",
+            None,
+            "run",
+            10,
+        )
