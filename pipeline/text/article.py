@@ -110,13 +110,6 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
 
-    def walk(self) -> list[Section]:
-        """This section and every section below it, in file order."""
-        found = [self]
-        for child in self.children:
-            found.extend(child.walk())
-        return found
-
     def tables(self) -> list[Table]:
         return [block for block in self.blocks if isinstance(block, Table)]
 
@@ -143,9 +136,12 @@ class Article:
     state: str
     infobox: dict[str, InfoboxValue]
     root: Section
+    # Every section, the root first, in file order: listed as they are read, since the
+    # recognizers look through them a dozen times per article.
+    in_order: list[Section] = field(repr=False, compare=False)
 
     def sections(self) -> list[Section]:
-        return self.root.walk()
+        return self.in_order
 
     def error(self, message: str, section: Section | str | None = None, line: int | None = None):
         """An :class:`ArticleError` for this article, ready to raise."""
@@ -210,6 +206,7 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
     infobox: dict[str, InfoboxValue] = {}
     section = root
     headings = [root]  # the section being read and the sections above it
+    sections = [root]  # every section, in file order
     index = 1
     while index < len(lines):
         number = index + 1
@@ -230,6 +227,7 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
             section = Section(heading["name"], level, number, path or "(lead)")
             headings[-1].children.append(section)
             headings.append(section)
+            sections.append(section)
             index += 1
         elif line.startswith("- "):
             section.blocks.append(ListItem(number, line[2:].strip(), None))
@@ -265,6 +263,7 @@ def parse_article(text: str, file: str, sha256: str | None = None) -> Article:
         state=state,
         infobox=infobox,
         root=root,
+        in_order=sections,
     )
 
 
