@@ -393,14 +393,12 @@ def parse_counts(texts: list[str]) -> np.ndarray:
 
 def parse_percents(texts: list[str]) -> np.ndarray:
     """:func:`parse_percent` of every text, as float64: the texts in a common spelling
-    (:data:`PERCENT_SHAPES`) checked in one vectorised pass and read by ``float`` without
-    their ``%``, the others through :func:`parse_percent`, whose ValueError it raises.
-
-    ``float`` is as quick as an Arrow cast over a whole table, and much quicker for the
-    few dozen cells of most tables, where the cast's set-up would cost more than reading."""
+    (:data:`PERCENT_SHAPES`) checked and read in one vectorised pass without their ``%``
+    (NumPy reads decimals as ``float`` does, correctly rounded), the others through
+    :func:`parse_percent`, whose ValueError it raises."""
     common, where = _common(texts, PERCENT_SHAPES)
     values = np.empty(len(texts), np.float64)
-    values[where] = [float(text[:-1]) for text in common]
+    values[where] = np.fromstring("\n".join(common).replace("%", ""), dtype=np.float64, sep="\n")
     for index in np.flatnonzero(~where):
         values[index] = parse_percent(texts[index])
     return values
