@@ -419,14 +419,15 @@ def test_a_segment_left_by_a_process_that_died_writing_it_is_written_again(tmp_p
     pd.testing.assert_frame_equal(segment.frame("elections"), tables.elections)
 
 
-def test_states_are_packed_in_order_into_groups_of_text_largest_first(monkeypatch):
+def test_states_are_packed_into_as_few_groups_of_text_as_fit_largest_first(monkeypatch):
     monkeypatch.setattr(pipeline.checks.by_state, "GROUP_BYTES", 100)
-    sizes = pd.Series({"AK": 60, "AL": 0, "AZ": 50, "TX": 250, "VT": 10})  # bytes of text
-    assert _groups(sizes, ["AK", "AL", "AZ", "TX", "VT"]) == [
+    sizes = pd.Series({"AK": 60, "AL": 0, "AZ": 50, "TX": 250, "VT": 10, "WY": 40})  # bytes
+    assert _groups(sizes, ["AK", "AL", "AZ", "TX", "VT", "WY"]) == [
         ("TX",),  # larger than a group: a group of its own
-        ("AK", "AL"),  # an empty file's state (its error is found when parsed) joins one
-        ("AZ",),
-        ("VT",),
+        # AZ does not fit beside AK, WY does; an empty file's state (its error is found
+        # when parsed) joins the first group
+        ("AK", "AL", "WY"),
+        ("AZ", "VT"),
     ]
     assert _groups(pd.Series({"": 0}), [""]) == [("",)]  # only empty files
 

@@ -369,20 +369,25 @@ def extract_and_check(
 
 
 def _groups(sizes: pd.Series, states: list[str]) -> list[tuple[str, ...]]:
-    """``states`` packed, in order, into groups of about :data:`GROUP_BYTES` of text
-    (``sizes``: bytes by state; a state with more is a group of its own); the largest
-    groups first, so that the last ones done, which may leave a process idle at the end,
-    are the smallest."""
+    """``states`` packed into groups of at most :data:`GROUP_BYTES` of text (``sizes``:
+    bytes by state; a state with more is a group of its own), first fit decreasing: each
+    state, the largest first, joins the first group it fits in. Every group but the last
+    few is then nearly full: fewer groups than packing the states in order, each a fixed
+    cost of the rules (the 3,009 articles of the benchmark: 9 groups instead of 10). The
+    largest groups come first, so that the last ones done, which may leave a process idle
+    at the end, are the smallest; each group's states are in the order given."""
     groups: list[list[str]] = []
-    size = 0
-    for state in states:
-        if not groups or size + sizes[state] > GROUP_BYTES:
+    room: list[int] = []  # bytes left in each group
+    for state in sorted(states, key=lambda state: -sizes[state]):  # stable
+        index = next((i for i, left in enumerate(room) if sizes[state] <= left), len(groups))
+        if index == len(groups):
             groups.append([])
-            size = 0
-        groups[-1].append(state)
-        size += sizes[state]
+            room.append(GROUP_BYTES)
+        groups[index].append(state)
+        room[index] -= sizes[state]
+    order = {state: number for number, state in enumerate(states)}
     groups.sort(key=lambda group: -sum(sizes[state] for state in group))  # stable
-    return [tuple(group) for group in groups]
+    return [tuple(sorted(group, key=order.__getitem__)) for group in groups]
 
 
 def _job(
