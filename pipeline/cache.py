@@ -93,9 +93,12 @@ class Segment:
         except OSError:
             return False
 
-    def read(self, name: str, columns: list[str] | None = None) -> pa.Table:
+    def read(
+        self, name: str, columns: list[str] | None = None, files: set[str] | None = None
+    ) -> pa.Table:
         """One of the segment's files as an Arrow table (``columns`` only, if given): the
-        rows of the articles it serves, where they name their article."""
+        rows of the articles it serves (of ``files`` only, if given), where they name their
+        article."""
         path = self.folder / f"{name}.arrow"
         try:
             table = feather.read_table(path, columns=columns)
@@ -105,7 +108,9 @@ class Segment:
                 "deleted, or replaced by another load, while this load ran? Nothing was "
                 "published; load again."
             ) from None
-        return _of_files(table, self.files) if self.files is not None else table
+        if self.files is not None:
+            table = _of_files(table, self.files)
+        return _of_files(table, files) if files is not None else table
 
     def part(self, states: set[str]) -> "Segment":
         """This segment serving only the articles of ``states``: a reload that redoes
@@ -121,8 +126,7 @@ class Segment:
     def frame(self, name: str, files: set[str] | None = None) -> pd.DataFrame:
         """One of the segment's files as a DataFrame, only the rows of ``files`` if given
         (Arrow filters rows several times faster than pandas, and converts only those kept)."""
-        table = self.read(name)
-        return (_of_files(table, files) if files is not None else table).to_pandas()
+        return self.read(name, files=files).to_pandas()
 
     def warehouse_tables(self) -> list[str]:
         """The warehouse tables the segment holds rows for."""

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.cache import TEXTS, Segment, TableStore, code_fingerprint
 from pipeline.checks.rules import (
@@ -258,7 +259,8 @@ def build_warehouse(
         # statement per table reading every segment in turn (see _insert_streamed).
         new_versions = _new_versions(store, new_accepted)
         if new_versions:
-            _insert_streamed(connection, "article_versions", _texts, new_versions, files)
+            sizes = files.set_index(["file", "sha256"])["bytes"].to_dict()
+            _insert_streamed(connection, "article_versions", _texts, new_versions, sizes)
             for name in new_versions[0].segment.warehouse_tables():
                 _insert_streamed(connection, name, _rows, new_versions, name)
         for name, frame in election_frames(kept).items():
@@ -302,13 +304,16 @@ def _new_versions(store: TableStore, new_accepted: pd.DataFrame) -> list[NewVers
     return found
 
 
-def _texts(versions: NewVersions, files: pd.DataFrame) -> pa.Table:
-    """The rows of ``article_versions`` of a segment's new versions, with their sizes (of
-    ``files``): texts are most of a segment, read only where a new version is."""
-    texts = versions.segment.frame(TEXTS, versions.files).merge(
-        files[["file", "sha256", "bytes"]], on=["file", "sha256"]
-    )
-    return pa.Table.from_pandas(texts[["sha256", "file", "bytes", "text"]], preserve_index=False)
+def _texts(versions: NewVersions, sizes: dict[tuple[str, str], int]) -> pa.Table:
+    """The rows of ``article_versions`` of a segment's new versions, with their sizes
+    (``sizes``: bytes by file and version): texts are most of a segment, read only where a
+    new version is, and kept in Arrow (through a DataFrame, the texts of 3,009 articles
+    took twice the time)."""
+    texts = versions.segment.read(TEXTS, files=versions.files)
+    keys = zip(texts["file"].to_pylist(), texts["sha256"].to_pylist(), strict=True)
+    size = pa.array([sizes.get(key) for key in keys], pa.int64())
+    texts = texts.append_column("bytes", size).filter(pc.is_valid(size))
+    return texts.select(["sha256", "file", "bytes", "text"])
 
 
 def _rows(versions: NewVersions, table: str) -> pa.Table:
