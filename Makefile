@@ -46,8 +46,9 @@ export: setup
 maps: setup
 	@$(BIN)/elections maps
 
-## bench: the whole `make run` on generated corpora against its floors, peak RSS at 1k/2k/4k
-##        articles, and a flame graph of a cold run (docs/benchmarks.md; about 2 minutes)
+## bench: the whole `make run` on generated corpora against its floors (cold run and reload:
+##        median of three), peak RSS at 1k/2k/4k articles, and a flame graph of a cold run
+##        (docs/benchmarks.md; about 2 minutes)
 bench: setup
 	$(BIN)/python -m benchmarks.run --flame docs/benchmarks-flame.svg
 
