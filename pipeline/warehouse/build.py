@@ -263,8 +263,9 @@ def build_warehouse(
             _insert_streamed(connection, "article_versions", _texts, new_versions, sizes)
             for name in new_versions[0].segment.warehouse_tables():
                 _insert_streamed(connection, name, _rows, new_versions, name)
-        for name, frame in election_frames(kept).items():
-            _insert(connection, name, frame)
+        if len(kept.elections):  # refused articles keeping their last good version
+            for name, frame in election_frames(kept).items():
+                _insert(connection, name, frame)
         connection.execute(QUALITY_ROWS, {"run_id": run_id, "loaded_at": loaded_at})
         if attached:
             for name in HISTORY_TABLES:
@@ -504,13 +505,14 @@ def _load_log(
 ) -> pd.DataFrame:
     """What this load does with each file: published, kept_previous, refused or removed.
     ``published``: file and sha256 of every version the warehouse publishes after it."""
-    published_sha = published.set_index("file")["sha256"]
+    published_sha = dict(zip(published["file"], published["sha256"], strict=True))
+    refused_set = set(refused)
     errors = findings[findings["severity"] == ERROR].drop_duplicates("file")
     first_error = {row.file: f"{row.check}: {describe_finding(row)}" for row in errors.itertuples()}
     rows = []
     for file, sha256 in zip(files["file"], files["sha256"], strict=True):
         kept = published_sha.get(file)
-        if file not in refused:
+        if file not in refused_set:
             rows.append((file, sha256, "published", kept, None))
         else:
             status = "kept_previous" if kept is not None else "refused"
